@@ -181,4 +181,6 @@ export interface Finding {
   fix?: string;
   /** Set when an ignore entry in the policy accepts this finding. */
   suppressed?: { reason: string };
+  /** Set when the finding was already in the --baseline report: shown, but it does not fail the audit. */
+  inBaseline?: boolean;
 }
