@@ -1,0 +1,465 @@
+// The read-only audit: discover config sources, parse them, detect secrets and risky settings,
+// and build the report. Nothing here writes anywhere.
+import { posix, win32 } from 'node:path';
+import type {
+  ClientKind,
+  ConfigSource,
+  Detection,
+  DetectContext,
+  Finding,
+  HostEnv,
+  Located,
+  RuleId,
+  SecretWhere,
+  Server,
+  Severity,
+} from '../core/model.js';
+import { SEVERITIES } from '../core/model.js';
+import type { AuditReport, ReportSecret, ReportServer, ReportSource } from '../core/report.js';
+import { RULES, severityAtLeast } from '../core/rules.js';
+import { serverRisks } from '../core/risks.js';
+import { applyIgnores, findingKey, type IgnoreEntry } from '../core/suppress.js';
+import {
+  historyFiles,
+  inferSource,
+  parseConfig,
+  sourceDirectories,
+  userSources,
+  workspaceSources,
+} from '../core/clients/index.js';
+import { detectInHistory, detectSecrets, fingerprint, maskSecret, parseDotenv } from '../core/secrets/index.js';
+import type { ReadOnlyFs } from '../ports/fs.js';
+
+export interface AuditProgress {
+  phase: 'configs' | 'workspace' | 'history' | 'git' | 'done';
+  filesRead: number;
+  dirsRead: number;
+  servers: number;
+  secrets: number;
+}
+
+/** The workspace walk and git facts, as ports so the audit can run on fakes. */
+export interface WorkspacePort {
+  findEnvFiles(
+    workspace: string,
+    opts?: { onProgress?(dirs: number, files: number): void },
+  ): Promise<{ files: string[]; dirsRead: number; filesSeen: number; errors: { path: string; message: string }[] }>;
+  gitFacts(
+    workspace: string,
+    files: string[],
+  ): Promise<{ isRepo: boolean; root?: string; tracked: Set<string>; ignored: Set<string>; note?: string }>;
+}
+
+export interface AuditOptions {
+  host: HostEnv;
+  workspace: string;
+  /** Skip user-level configs, backups and shell history. */
+  noHome: boolean;
+  /** `--config FILE…`: audit exactly these files. */
+  configs: string[];
+  /** `--client KIND`: force the client kind of --config files. */
+  client?: ClientKind;
+  failOn: Severity;
+  ignore: IgnoreEntry[];
+  baseline?: Set<string>;
+  version: string;
+  onProgress?(p: AuditProgress): void;
+}
+
+interface SecretHit {
+  detection: Detection;
+  file: string;
+  line: number;
+  column: number;
+  where: SecretWhere;
+  key?: string;
+  client?: ClientKind;
+  server?: string;
+}
+
+const BACKUP_RULE: RuleId = 'secret-in-backup';
+
+function pathLib(host: HostEnv) {
+  return host.platform === 'win32' ? win32 : posix;
+}
+
+/** Line and column of a character offset inside a located string (values do not span lines in configs). */
+function at(loc: Located, offset: number): { line: number; column: number } {
+  return { line: loc.line, column: loc.column + offset };
+}
+
+/** The launch line of a server with every detected secret masked. */
+function maskedLaunch(server: Server): string {
+  const mask = (s: string, ctx: DetectContext) => {
+    const found = detectSecrets(s, ctx).sort((a, b) => b.start - a.start);
+    let out = s;
+    for (const d of found) out = out.slice(0, d.start) + maskSecret(d.value) + out.slice(d.end);
+    return out;
+  };
+  if (server.transport !== 'stdio' && server.url) return mask(server.url.value, { where: 'url' });
+  const parts: string[] = [];
+  if (server.command) parts.push(mask(server.command.value, { where: 'arg' }));
+  server.args.forEach((a, i) => parts.push(mask(a.value, { where: 'arg', previousArg: server.args[i - 1]?.value })));
+  return parts.map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(' ');
+}
+
+function serverSecrets(server: Server): SecretHit[] {
+  const hits: SecretHit[] = [];
+  const push = (loc: Located, ctx: DetectContext) => {
+    for (const d of detectSecrets(loc.value, ctx)) {
+      const pos = at(loc, d.start);
+      hits.push({
+        detection: d,
+        file: server.file,
+        ...pos,
+        where: ctx.where,
+        key: ctx.key,
+        client: server.client,
+        server: server.name,
+      });
+    }
+  };
+  for (const { key, value } of server.env) push(value, { where: 'env', key });
+  for (const { key, value } of server.headers) push(value, { where: 'header', key });
+  server.args.forEach((a, i) => push(a, { where: 'arg', previousArg: server.args[i - 1]?.value }));
+  if (server.url) push(server.url, { where: 'url' });
+  if (server.command) push(server.command, { where: 'arg' });
+  return hits;
+}
+
+function isEnvExample(path: string): boolean {
+  return /\.(example|sample|template|dist|defaults?)$/i.test(path) || /\.env\.(example|sample|template)/i.test(path);
+}
+
+export async function runAudit(fs: ReadOnlyFs, ws: WorkspacePort, opts: AuditOptions): Promise<AuditReport> {
+  const { host, workspace } = opts;
+  const lib = pathLib(host);
+  const progress: AuditProgress = { phase: 'configs', filesRead: 0, dirsRead: 0, servers: 0, secrets: 0 };
+  const tick = () => opts.onProgress?.({ ...progress });
+
+  const sources: ReportSource[] = [];
+  const servers: Server[] = [];
+  const findings: Finding[] = [];
+  const hits: SecretHit[] = [];
+  const notes: string[] = [];
+  const clients = new Set<ClientKind>();
+  /** Files that hold at least one secret, with what they are. */
+  const secretFiles = new Map<string, { kind: 'config' | 'dotenv' | 'backup' | 'history'; mode?: number }>();
+  const seenFiles = new Set<string>();
+  const envFiles = new Set<string>();
+
+  const inside = (file: string, dir: string) => {
+    const rel = lib.relative(dir, file);
+    return rel === '' || (!rel.startsWith('..') && !lib.isAbsolute(rel));
+  };
+
+  /** Looks at a path: symlink checks, then reads it. Returns null when there is nothing to read. */
+  async function open(path: string): Promise<{ text: string; mode?: number } | null> {
+    const facts = await fs.inspect(path);
+    if (!facts) return null;
+    if (facts.isSymlink) {
+      const target = facts.realPath;
+      if (target && !inside(target, workspace) && !inside(target, host.home)) {
+        findings.push({
+          rule: 'symlink-outside',
+          severity: RULES['symlink-outside'].severity,
+          message: `${lib.basename(path)} links to ${target}, outside the workspace and home directory; it is read, never changed through the link`,
+          file: path,
+          fix: RULES['symlink-outside'].fix,
+        });
+      }
+    }
+    if (!facts.isFile) return null;
+    const r = await fs.readText(path);
+    progress.filesRead++;
+    if (!r.ok) {
+      if (r.reason !== 'missing') notes.push(`could not read ${path}: ${r.message}`);
+      return null;
+    }
+    return { text: r.text, mode: facts.mode };
+  }
+
+  async function auditConfig(source: ConfigSource, preread?: { text: string; mode?: number }): Promise<void> {
+    if (seenFiles.has(source.path + '\0' + source.client)) return;
+    seenFiles.add(source.path + '\0' + source.client);
+    const content = preread ?? (await open(source.path));
+    if (!content) return;
+    clients.add(source.client);
+    const parsed = parseConfig(source, content.text);
+    const facts = await fs.inspect(source.path);
+    const reportSource: ReportSource = {
+      file: source.path,
+      client: source.client,
+      scope: source.scope,
+      format: source.format,
+      label: source.label,
+      status: parsed.error ? 'unparseable' : 'parsed',
+      servers: parsed.servers.length,
+      ...(facts?.realPath ? { symlinkTarget: facts.realPath } : {}),
+    };
+    sources.push(reportSource);
+    if (parsed.error) {
+      findings.push({
+        rule: 'config-unparseable',
+        severity: RULES['config-unparseable'].severity,
+        message: `${source.label} cannot be parsed: ${parsed.error.message}`,
+        file: source.path,
+        line: parsed.error.line,
+        column: parsed.error.column,
+        client: source.client,
+        fix: RULES['config-unparseable'].fix,
+      });
+      return;
+    }
+    const isBackup = source.role === 'backup';
+    for (const server of parsed.servers) {
+      const found = serverSecrets(server);
+      if (isBackup) {
+        for (const h of found) hits.push({ ...h, where: 'backup' });
+        if (found.length) secretFiles.set(source.path, { kind: 'backup', mode: content.mode });
+        continue;
+      }
+      servers.push(server);
+      progress.servers++;
+      hits.push(...found);
+      if (found.length) secretFiles.set(source.path, { kind: 'config', mode: content.mode });
+      findings.push(...serverRisks(server, host.home));
+      if (server.envFile) {
+        const raw = server.envFile.value
+          .replace(/\$\{workspaceFolder\}/g, workspace)
+          .replace(/\$\{userHome\}/g, host.home)
+          .replace(/^~(?=[\\/])/, host.home);
+        const base = source.scope === 'user' ? lib.dirname(source.path) : workspace;
+        if (!/\$\{/.test(raw)) envFiles.add(lib.resolve(base, raw));
+      }
+    }
+    progress.secrets = new Set(hits.map((h) => h.detection.value)).size;
+    tick();
+  }
+
+  // 1. Config sources.
+  if (opts.configs.length) {
+    for (const file of opts.configs) {
+      const path = lib.resolve(workspace, file);
+      const content = await open(path);
+      if (!content) {
+        notes.push(`--config ${file}: no readable file there`);
+        continue;
+      }
+      await auditConfig(inferSource(path, content.text, opts.client), content);
+    }
+  } else {
+    const candidates: ConfigSource[] = [...workspaceSources(workspace, host.platform)];
+    if (!opts.noHome) candidates.push(...userSources(host));
+    for (const d of sourceDirectories(opts.noHome ? null : host, workspace)) {
+      for (const name of await fs.list(d.dir)) {
+        if (d.match(name)) candidates.push(d.make(lib.join(d.dir, name)));
+      }
+    }
+    for (const c of candidates) await auditConfig(c);
+
+    // 2. Workspace .env files, including git-ignored ones.
+    progress.phase = 'workspace';
+    tick();
+    const walked = await ws.findEnvFiles(workspace, {
+      onProgress(dirs, files) {
+        progress.dirsRead = dirs;
+        void files;
+        tick();
+      },
+    });
+    for (const f of walked.files) envFiles.add(f);
+    for (const e of walked.errors) notes.push(`could not read ${e.path}: ${e.message}`);
+  }
+
+  for (const file of envFiles) {
+    const content = await open(file);
+    if (!content) {
+      if (!(await fs.inspect(file))) notes.push(`envFile ${file} does not exist`);
+      continue;
+    }
+    let count = 0;
+    for (const entry of parseDotenv(content.text)) {
+      for (const d of detectSecrets(entry.value, { where: 'dotenv', key: entry.key })) {
+        hits.push({ detection: d, file, line: entry.line, column: entry.column + d.start, where: 'dotenv', key: entry.key });
+        count++;
+      }
+    }
+    if (count) secretFiles.set(file, { kind: 'dotenv', mode: content.mode });
+  }
+
+  // 3. Shell history.
+  if (!opts.noHome && !opts.configs.length) {
+    progress.phase = 'history';
+    tick();
+    for (const h of historyFiles(host)) {
+      const content = await open(h.path);
+      if (!content) continue;
+      let count = 0;
+      for (const r of detectInHistory(content.text, h.shell)) {
+        hits.push({ detection: r.detection, file: h.path, line: r.line, column: r.column, where: 'history' });
+        count++;
+      }
+      if (count) secretFiles.set(h.path, { kind: 'history', mode: content.mode });
+    }
+  }
+
+  // 4. Git: tracked files holding secrets, .env files not ignored.
+  progress.phase = 'git';
+  tick();
+  const inWorkspace = [...new Set([...secretFiles.keys(), ...envFiles])].filter((f) => inside(f, workspace));
+  const git = inWorkspace.length
+    ? await ws.gitFacts(workspace, inWorkspace)
+    : { isRepo: false, tracked: new Set<string>(), ignored: new Set<string>() };
+  if ('note' in git && git.note) notes.push(git.note);
+
+  // 5. Secrets → findings, one per location; one secret per value.
+  const bySecret = new Map<string, ReportSecret>();
+  for (const h of hits) {
+    const fp = fingerprint(h.detection.value);
+    const ref = { provider: h.detection.provider, kind: h.detection.kind, fingerprint: fp, masked: maskSecret(h.detection.value) };
+    let secret = bySecret.get(fp);
+    if (!secret) {
+      secret = { ...ref, confidence: h.detection.confidence, locations: [] };
+      bySecret.set(fp, secret);
+    } else if (h.detection.confidence === 'high' || (h.detection.confidence === 'medium' && secret.confidence === 'low')) {
+      secret.confidence = h.detection.confidence;
+    }
+    secret.locations.push({
+      file: h.file,
+      line: h.line,
+      column: h.column,
+      where: h.where,
+      ...(h.key ? { key: h.key } : {}),
+      ...(h.client ? { client: h.client } : {}),
+      ...(h.server ? { server: h.server } : {}),
+    });
+    const rule: RuleId = h.where === 'history' ? 'secret-in-shell-history' : h.where === 'backup' ? BACKUP_RULE : 'plaintext-secret';
+    const what = h.key ? `${h.key} ` : '';
+    const place =
+      h.where === 'history'
+        ? 'in shell history'
+        : h.where === 'backup'
+          ? 'in a client backup copy'
+          : h.where === 'dotenv'
+            ? 'in a .env file'
+            : `in the ${h.where === 'env' ? 'env' : h.where === 'header' ? 'headers' : h.where === 'url' ? 'url' : 'arguments'} of server "${h.server}"`;
+    findings.push({
+      rule,
+      severity: rule === 'plaintext-secret' && h.detection.confidence === 'low' ? 'medium' : RULES[rule].severity,
+      message: `${what}holds a ${h.detection.provider} ${h.detection.kind} ${place}: ${ref.masked}`.replace(/^holds/, 'Holds'),
+      file: h.file,
+      line: h.line,
+      column: h.column,
+      ...(h.client ? { client: h.client } : {}),
+      ...(h.server ? { server: h.server } : {}),
+      secret: { provider: ref.provider, kind: ref.kind, fingerprint: fp, masked: ref.masked },
+      fix: RULES[rule].fix,
+    });
+  }
+
+  // 6. File-level rules.
+  for (const [file, info] of secretFiles) {
+    if (host.platform !== 'win32' && info.mode !== undefined && (info.mode & 0o077) !== 0) {
+      findings.push({
+        rule: 'file-permissions',
+        severity: RULES['file-permissions'].severity,
+        message: `${lib.basename(file)} holds secrets and is mode ${info.mode.toString(8).padStart(3, '0')}; others can read it`,
+        file,
+        fix: RULES['file-permissions'].fix,
+      });
+    }
+    if (git.tracked.has(file)) {
+      findings.push({
+        rule: 'secret-file-tracked',
+        severity: RULES['secret-file-tracked'].severity,
+        message: `${displayRel(file)} holds secrets and is tracked by git: rotate them, git history keeps the old values`,
+        file,
+        fix: RULES['secret-file-tracked'].fix,
+      });
+    }
+  }
+  if (git.isRepo) {
+    for (const file of envFiles) {
+      if (!inside(file, workspace) || git.ignored.has(file) || !(await fs.inspect(file))) continue;
+      if (isEnvExample(file) && !secretFiles.has(file)) continue;
+      findings.push({
+        rule: 'env-not-gitignored',
+        severity: RULES['env-not-gitignored'].severity,
+        message: `${displayRel(file)} is not git-ignored${git.tracked.has(file) ? ' (it is committed)' : ''}`,
+        file,
+        fix: RULES['env-not-gitignored'].fix,
+      });
+    }
+  }
+
+  function displayRel(file: string): string {
+    return inside(file, workspace) ? lib.relative(workspace, file) || lib.basename(file) : file;
+  }
+
+  // 7. Suppressions and the baseline.
+  applyIgnores(findings, opts.ignore, workspace);
+  if (opts.baseline) {
+    for (const f of findings) if (opts.baseline.has(findingKey(f, workspace))) f.inBaseline = true;
+  }
+
+  const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
+  findings.sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      a.file.localeCompare(b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      a.rule.localeCompare(b.rule),
+  );
+
+  const reportServers: ReportServer[] = servers.map((s) => ({
+    name: s.name,
+    client: s.client,
+    scope: s.scope,
+    file: s.file,
+    line: s.line,
+    ...(s.project ? { project: s.project } : {}),
+    transport: s.transport,
+    launch: maskedLaunch(s),
+    envKeys: s.env.map((e) => e.key),
+    headerKeys: s.headers.map((h) => h.key),
+    ...(s.disabled ? { disabled: true } : {}),
+    findings: findings.filter((f) => !f.suppressed && f.server === s.name && f.file === s.file).length,
+  }));
+
+  const active = findings.filter((f) => !f.suppressed);
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const byRule: Partial<Record<RuleId, number>> = {};
+  for (const f of active) {
+    bySeverity[f.severity]++;
+    byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+  }
+  const failing = active.filter((f) => !f.inBaseline && severityAtLeast(f.severity, opts.failOn)).length;
+
+  progress.phase = 'done';
+  tick();
+  return {
+    tool: { name: 'mcp-harden', version: opts.version },
+    schema: 1,
+    workspace,
+    home: !opts.noHome && !opts.configs.length,
+    clients: [...clients].sort(),
+    sources,
+    servers: reportServers,
+    secrets: [...bySecret.values()],
+    findings,
+    notes,
+    failOn: opts.failOn,
+    summary: {
+      clients: clients.size,
+      sources: sources.length,
+      servers: servers.length,
+      secrets: bySecret.size,
+      findings: active.length,
+      suppressed: findings.length - active.length,
+      bySeverity,
+      byRule,
+      failing,
+    },
+  };
+}

@@ -1,0 +1,221 @@
+// Composition root: argv → use case → printer → exit code. The only place exit codes are decided.
+import { Command, CommanderError, Option } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { parse as parseJsonc, printParseErrorCode, type ParseError as JsoncError } from 'jsonc-parser';
+import { runAudit, type AuditProgress } from '../app/audit.js';
+import { nodeFs } from '../adapters/node-fs.js';
+import { findEnvFiles } from '../adapters/walk.js';
+import { gitFacts } from '../adapters/git.js';
+import { CLIENT_KINDS, SEVERITIES, type ClientKind, type HostEnv, type Platform, type Severity } from '../core/model.js';
+import { baselineKeys, readIgnoreList, type IgnoreEntry } from '../core/suppress.js';
+import { exitCodeFor, HardenError, UsageError } from '../core/errors.js';
+import { renderHuman } from './output/human.js';
+import { renderJson } from './output/json.js';
+import { renderSarif } from './output/sarif.js';
+import { colorEnabled } from './output/theme.js';
+
+declare const __MCP_HARDEN_VERSION__: string;
+const VERSION = typeof __MCP_HARDEN_VERSION__ === 'string' ? __MCP_HARDEN_VERSION__ : '0.0.0-dev';
+
+export const POLICY_FILE = 'mcp-harden.policy.json';
+
+interface GlobalOptions {
+  workspace?: string;
+  config: string[];
+  client?: ClientKind;
+  home: boolean;
+  json?: boolean;
+  plain?: boolean;
+}
+
+interface AuditCliOptions {
+  sarif?: boolean;
+  failOn: Severity;
+  baseline?: string;
+}
+
+function hostEnv(): HostEnv {
+  const platform: Platform = process.platform === 'win32' ? 'win32' : process.platform === 'darwin' ? 'darwin' : 'linux';
+  return { platform, home: process.env.HOME && platform !== 'win32' ? process.env.HOME : homedir(), env: process.env };
+}
+
+async function readJsonFile(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${what} ${path}: ${code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
+  }
+  const errors: JsoncError[] = [];
+  const value = parseJsonc(text.replace(/^\uFEFF/, ''), errors, { allowTrailingComma: true });
+  if (errors.length) {
+    const e = errors[0]!;
+    const before = text.slice(0, e.offset);
+    const line = before.split('\n').length;
+    const column = e.offset - before.lastIndexOf('\n');
+    throw new UsageError(`${what} ${path}: ${printParseErrorCode(e.error)} at ${line}:${column}`);
+  }
+  return value;
+}
+
+async function loadIgnoreList(workspace: string): Promise<IgnoreEntry[]> {
+  const path = resolve(workspace, POLICY_FILE);
+  const facts = await nodeFs.inspect(path);
+  if (!facts) return [];
+  const policy = await readJsonFile(path, 'policy');
+  try {
+    return readIgnoreList(policy);
+  } catch (err) {
+    throw new UsageError(`policy ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** A one-line progress display on stderr, only on a terminal and only when the scan is slow. */
+function progressLine(stream: NodeJS.WriteStream): { update(p: AuditProgress): void; done(): void } {
+  if (!stream.isTTY) return { update() {}, done() {} };
+  const started = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      const now = Date.now();
+      if (now - started < 250 || now - last < 80) return;
+      last = now;
+      shown = true;
+      const line = `Scanning ${p.phase}: ${p.dirsRead} dirs, ${p.filesRead} files read, ${p.servers} servers, ${p.secrets} secrets`;
+      stream.write(`\r\x1b[2K${line.slice(0, (stream.columns || 80) - 1)}`);
+    },
+    done() {
+      if (shown) stream.write('\r\x1b[2K');
+    },
+  };
+}
+
+async function audit(globals: GlobalOptions, opts: AuditCliOptions): Promise<number> {
+  if (opts.sarif && globals.json) throw new UsageError('choose one of --json and --sarif');
+  const workspace = resolve(globals.workspace ?? process.cwd());
+  const wsFacts = await nodeFs.inspect(workspace);
+  if (!wsFacts) throw new UsageError(`workspace ${workspace} does not exist`);
+  const ignore = await loadIgnoreList(workspace);
+  const baseline = opts.baseline ? await readBaseline(opts.baseline) : undefined;
+  const progress = progressLine(process.stderr);
+  const report = await runAudit(
+    nodeFs,
+    { findEnvFiles, gitFacts },
+    {
+      host: hostEnv(),
+      workspace,
+      noHome: !globals.home,
+      configs: globals.config,
+      client: globals.client,
+      failOn: opts.failOn,
+      ignore,
+      baseline,
+      version: VERSION,
+      onProgress: (p) => progress.update(p),
+    },
+  );
+  progress.done();
+  let out: string;
+  if (globals.json) out = renderJson(report);
+  else if (opts.sarif) out = renderSarif(report, { workspace });
+  else out = renderHuman(report, { color: colorEnabled(process.stdout), width: process.stdout.columns || 80, home: hostEnv().home });
+  await writeOut(out);
+  return report.summary.failing > 0 ? 1 : 0;
+}
+
+async function readBaseline(path: string): Promise<Set<string>> {
+  const data = await readJsonFile(resolve(path), 'baseline');
+  try {
+    return baselineKeys(data);
+  } catch (err) {
+    throw new UsageError(`baseline ${path}: ${(err as Error).message}`);
+  }
+}
+
+function writeOut(text: string): Promise<void> {
+  return new Promise((res) => {
+    if (process.stdout.write(text.endsWith('\n') ? text : text + '\n')) res();
+    else process.stdout.once('drain', () => res());
+  });
+}
+
+function noWizard(): number {
+  const lines = [
+    'mcp-harden: the interactive wizard needs a terminal (stdin and stdout must be a TTY).',
+    '  mcp-harden audit            list every MCP server and plaintext credential (read-only)',
+    '  mcp-harden audit --json     the same as one JSON document, for CI',
+    '  mcp-harden --help           every command and option',
+  ];
+  if (process.stdin.isTTY && process.stdout.isTTY) {
+    lines[0] = 'mcp-harden: the interactive wizard is not part of this version yet. Start with:';
+  }
+  process.stderr.write(lines.join('\n') + '\n');
+  return 2;
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('mcp-harden');
+  program
+    .description(
+      'Harden your MCP setup: find every MCP server your AI clients start, every plaintext credential they hold, and the risky settings around them.',
+    )
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('-w, --workspace <dir>', 'the project to look at (default: the current directory)')
+    .option('-c, --config <file>', 'look only at this config file (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
+    .addOption(new Option('--client <kind>', 'the client kind of --config files, instead of guessing it').choices(CLIENT_KINDS))
+    .option('--no-home', 'skip user-level client configs, backups and shell history')
+    .option('--json', 'print one JSON document instead of the human report')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .action(() => setExit(noWizard()));
+
+  program
+    .command('audit')
+    .description('read-only scan of every MCP client config, .env file, client backup and shell history; changes nothing')
+    .option('--sarif', 'print SARIF 2.1.0 for code scanning (carries no value fingerprints)')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES).default('high'),
+    )
+    .option('--baseline <report.json>', 'fail only on findings that are not in this earlier `audit --json` report')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 no finding at or above --fail-on · 1 findings at or above it · 2 usage error.
+Secrets are never printed: only masked (ghp_…(40)) with the first 12 hex digits of their SHA-256.
+Accepted findings go in the "ignore" list of ${POLICY_FILE} (rule, path glob, server, fingerprint, reason).`,
+    )
+    .action(async (opts: AuditCliOptions, cmd: Command) => {
+      setExit(await audit(cmd.optsWithGlobals() as GlobalOptions, opts));
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors were already printed.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof HardenError) {
+      process.stderr.write(`mcp-harden: ${err.message}\n`);
+      return exitCodeFor(err);
+    }
+    process.stderr.write(`mcp-harden: unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
+    return exitCodeFor(err);
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
