@@ -90,6 +90,9 @@ function fromJson(node: JsonNode, lines: LineIndex): LNode {
   if (node.type === 'array') {
     return { t: 'array', pos, items: (node.children ?? []).map((child) => fromJson(child, lines)) };
   }
+  // A string's position is its first character inside the quotes, so that an offset into the value
+  // (where a secret starts) maps to a real column.
+  if (node.type === 'string') return { t: 'scalar', pos: lines.position(node.offset + 1), value: node.value };
   return { t: 'scalar', pos, value: node.value };
 }
 

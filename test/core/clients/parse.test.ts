@@ -66,7 +66,7 @@ describe('JSON shapes (mcpServers)', () => {
     const files = parseConfig(src('cursor'), text).servers[0];
     expect(files).toMatchObject({ ...where(text, '"files"'), path: ['mcpServers', 'files'] });
     const debug = files?.env.find((e) => e.key === 'LOG_LEVEL')?.value;
-    expect(debug).toMatchObject({ ...where(text, '"debug"'), path: ['mcpServers', 'files', 'env', 'LOG_LEVEL'] });
+    expect(debug).toMatchObject({ ...where(text, 'debug"'), path: ['mcpServers', 'files', 'env', 'LOG_LEVEL'] });
     expect(files?.args[1]).toMatchObject({ ...where(text, '"@model'), path: ['mcpServers', 'files', 'args', 1] });
     expect(files?.args[2]).toMatchObject(where(text, '8080'));
   });
@@ -77,7 +77,7 @@ describe('JSON shapes (mcpServers)', () => {
     expect(error).toBeUndefined();
     expect(names(servers)).toHaveLength(6);
     expect(servers[0]).toMatchObject(where(text, '"files"'));
-    expect(servers[0]?.env[0]?.value).toMatchObject(where(text, '"debug"'));
+    expect(servers[0]?.env[0]?.value).toMatchObject(where(text, 'debug"'));
   });
 
   it('keeps envFile and cwd, and reads enabled: false as disabled', () => {
