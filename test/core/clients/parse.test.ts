@@ -67,7 +67,7 @@ describe('JSON shapes (mcpServers)', () => {
     expect(files).toMatchObject({ ...where(text, '"files"'), path: ['mcpServers', 'files'] });
     const debug = files?.env.find((e) => e.key === 'LOG_LEVEL')?.value;
     expect(debug).toMatchObject({ ...where(text, 'debug"'), path: ['mcpServers', 'files', 'env', 'LOG_LEVEL'] });
-    expect(files?.args[1]).toMatchObject({ ...where(text, '"@model'), path: ['mcpServers', 'files', 'args', 1] });
+    expect(files?.args[1]).toMatchObject({ ...where(text, '@model'), path: ['mcpServers', 'files', 'args', 1] });
     expect(files?.args[2]).toMatchObject(where(text, '8080'));
   });
 
