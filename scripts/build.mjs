@@ -9,6 +9,8 @@ await build({
   outdir: 'dist',
   bundle: true,
   platform: 'node',
+  // jsonc-parser's "main" is a UMD build whose dynamic requires a bundle cannot follow.
+  mainFields: ['module', 'main'],
   format: 'esm',
   target: 'node22',
   sourcemap: false,

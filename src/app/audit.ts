@@ -127,6 +127,29 @@ function serverSecrets(server: Server): SecretHit[] {
   return hits;
 }
 
+/** Where a secret stands, in words: `in env GITHUB_TOKEN of server "github"`. */
+function placeOf(h: SecretHit): string {
+  const key = h.key ? ` ${h.key}` : '';
+  switch (h.where) {
+    case 'history':
+      return 'in shell history';
+    case 'backup':
+      return `in a client backup copy${key ? ` (${h.key})` : ''}`;
+    case 'dotenv':
+      return `in .env entry${key}`;
+    case 'env':
+      return `in env${key} of server "${h.server}"`;
+    case 'header':
+      return `in header${key} of server "${h.server}"`;
+    case 'url':
+      return `in the url of server "${h.server}"`;
+    case 'arg':
+      return `in the arguments of server "${h.server}"`;
+    default:
+      return h.server ? `in server "${h.server}"` : '';
+  }
+}
+
 function isEnvExample(path: string): boolean {
   return /\.(example|sample|template|dist|defaults?)$/i.test(path) || /\.env\.(example|sample|template)/i.test(path);
 }
@@ -335,19 +358,10 @@ export async function runAudit(fs: ReadOnlyFs, ws: WorkspacePort, opts: AuditOpt
       ...(h.server ? { server: h.server } : {}),
     });
     const rule: RuleId = h.where === 'history' ? 'secret-in-shell-history' : h.where === 'backup' ? BACKUP_RULE : 'plaintext-secret';
-    const what = h.key ? `${h.key} ` : '';
-    const place =
-      h.where === 'history'
-        ? 'in shell history'
-        : h.where === 'backup'
-          ? 'in a client backup copy'
-          : h.where === 'dotenv'
-            ? 'in a .env file'
-            : `in the ${h.where === 'env' ? 'env' : h.where === 'header' ? 'headers' : h.where === 'url' ? 'url' : 'arguments'} of server "${h.server}"`;
     findings.push({
       rule,
       severity: rule === 'plaintext-secret' && h.detection.confidence === 'low' ? 'medium' : RULES[rule].severity,
-      message: `${what}holds a ${h.detection.provider} ${h.detection.kind} ${place}: ${ref.masked}`.replace(/^holds/, 'Holds'),
+      message: `Plaintext ${h.detection.provider} ${h.detection.kind} ${placeOf(h)}: ${ref.masked}`,
       file: h.file,
       line: h.line,
       column: h.column,

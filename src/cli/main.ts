@@ -1,5 +1,6 @@
 // Composition root: argv → use case → printer → exit code. The only place exit codes are decided.
 import { Command, CommanderError, Option } from 'commander';
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { renderHuman } from './output/human.js';
 import { renderJson } from './output/json.js';
 import { renderSarif } from './output/sarif.js';
 import { colorEnabled } from './output/theme.js';
+import { buildSandbox } from '../demo/sandbox.js';
 
 declare const __MCP_HARDEN_VERSION__: string;
 const VERSION = typeof __MCP_HARDEN_VERSION__ === 'string' ? __MCP_HARDEN_VERSION__ : '0.0.0-dev';
@@ -94,7 +96,7 @@ function progressLine(stream: NodeJS.WriteStream): { update(p: AuditProgress): v
   };
 }
 
-async function audit(globals: GlobalOptions, opts: AuditCliOptions): Promise<number> {
+async function audit(globals: GlobalOptions, opts: AuditCliOptions, host: HostEnv = hostEnv()): Promise<number> {
   if (opts.sarif && globals.json) throw new UsageError('choose one of --json and --sarif');
   const workspace = resolve(globals.workspace ?? process.cwd());
   const wsFacts = await nodeFs.inspect(workspace);
@@ -106,7 +108,7 @@ async function audit(globals: GlobalOptions, opts: AuditCliOptions): Promise<num
     nodeFs,
     { findEnvFiles, gitFacts },
     {
-      host: hostEnv(),
+      host,
       workspace,
       noHome: !globals.home,
       configs: globals.config,
@@ -122,7 +124,7 @@ async function audit(globals: GlobalOptions, opts: AuditCliOptions): Promise<num
   let out: string;
   if (globals.json) out = renderJson(report);
   else if (opts.sarif) out = renderSarif(report, { workspace });
-  else out = renderHuman(report, { color: colorEnabled(process.stdout), width: process.stdout.columns || 80, home: hostEnv().home });
+  else out = renderHuman(report, { color: colorEnabled(process.stdout), width: process.stdout.columns || 80, home: host.home });
   await writeOut(out);
   return report.summary.failing > 0 ? 1 : 0;
 }
@@ -166,11 +168,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('-w, --workspace <dir>', 'the project to look at (default: the current directory)')
-    .option('-c, --config <file>', 'look only at this config file (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
+    .addOption(
+      new Option('-c, --config <file>', 'look only at this config file (repeatable)')
+        .argParser((v: string, acc: string[] | undefined) => [...(acc ?? []), v])
+        .default([], 'none'),
+    )
     .addOption(new Option('--client <kind>', 'the client kind of --config files, instead of guessing it').choices(CLIENT_KINDS))
     .option('--no-home', 'skip user-level client configs, backups and shell history')
     .option('--json', 'print one JSON document instead of the human report')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .action(() => setExit(noWizard()));
@@ -194,6 +201,37 @@ Accepted findings go in the "ignore" list of ${POLICY_FILE} (rule, path glob, se
       setExit(await audit(cmd.optsWithGlobals() as GlobalOptions, opts));
     });
 
+  program
+    .command('demo')
+    .description('try mcp-harden on a throwaway sandbox: a temporary HOME and workspace full of synthetic tokens')
+    .option('--keep', 'keep the sandbox directory after the run')
+    .addHelpText(
+      'after',
+      `
+Nothing outside the sandbox is read or changed: the run sees only the sandbox's HOME and workspace.
+The interactive wizard is not part of this version yet, so the demo runs \`audit\` on the sandbox.`,
+    )
+    .action(async (opts: { keep?: boolean }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions;
+      const sandbox = buildSandbox();
+      const say = (line: string) => process.stderr.write(line + '\n');
+      say(`mcp-harden demo: this is a SANDBOX, not your machine.`);
+      say(`  HOME      ${sandbox.home}`);
+      say(`  workspace ${sandbox.workspace}`);
+      say(`  Every token in it is synthetic. Your own configs and keychain are not touched.`);
+      say('');
+      try {
+        const host: HostEnv = { platform: 'linux', home: sandbox.home, env: sandbox.env };
+        setExit(await audit({ ...globals, workspace: sandbox.workspace, config: [], home: true }, { failOn: 'high' }, host));
+      } finally {
+        if (opts.keep) say(`\nThe sandbox stays at ${sandbox.root} (--keep). Remove it with: rm -rf ${sandbox.root}`);
+        else {
+          rmSync(sandbox.root, { recursive: true, force: true });
+          say('\nThe sandbox was removed.');
+        }
+      }
+    });
+
   return program;
 }
 
@@ -212,7 +250,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`mcp-harden: ${err.message}\n`);
       return exitCodeFor(err);
     }
-    process.stderr.write(`mcp-harden: unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(`mcp-harden: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
     return exitCodeFor(err);
   }
 }

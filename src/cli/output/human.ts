@@ -53,6 +53,7 @@ class Printer {
   readonly t: Theme;
   readonly cols: number;
   readonly home: string | undefined;
+  workspace: string | undefined;
   constructor(t: Theme, cols: number, home: string | undefined) {
     this.t = t;
     this.cols = cols;
@@ -96,7 +97,10 @@ class Printer {
     }
   }
 
+  /** Workspace files relative to the workspace (named in the header), others with `~` for home. */
   path(p: string): string {
+    const ws = this.workspace?.replace(/[\\/]+$/, '');
+    if (ws && (p.startsWith(ws + '/') || p.startsWith(ws + '\\'))) return p.slice(ws.length + 1);
     return tildify(p, this.home);
   }
 
@@ -142,6 +146,7 @@ export function renderHuman(report: AuditReport, opts: HumanOptions): string {
   const cols = Math.max(40, opts.width ?? 80);
   const verbose = opts.verbose ?? false;
   const p = new Printer(t, cols, opts.home);
+  p.workspace = report.workspace;
 
   // Header.
   const homeNote = report.home ? 'home configs read' : 'home configs not read (--no-home)';
