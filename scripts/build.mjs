@@ -1,11 +1,14 @@
 // Bundles the CLI into one file so start-up does not pay for resolving many modules.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
 await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
+  entryPoints: { cli: 'src/cli/entry.ts' },
+  // main.js and its dependencies load after the compile cache is on.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -14,7 +17,10 @@ await build({
   format: 'esm',
   target: 'node22',
   sourcemap: false,
-  minify: false,
+  // The bin must be executable when run from a checkout, not only once npm links it.
+  write: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: 'none',
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __mcpHardenCreateRequire } from 'node:module';\nconst require = __mcpHardenCreateRequire(import.meta.url);",
@@ -22,3 +28,5 @@ await build({
   define: { __MCP_HARDEN_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 });
+
+await chmod(new URL('../dist/cli.js', import.meta.url), 0o755);

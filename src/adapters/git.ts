@@ -82,6 +82,55 @@ const toGitPath = (p: string): string => (sep === '\\' ? p.replaceAll('\\', '/')
  * Git facts for `files` (absolute paths) in `workspace`. Files outside the repository are neither
  * tracked nor ignored.
  */
+/**
+ * The common case, with three git processes started at once instead of one after another: the top
+ * level, the tracked and not-ignored files (`ls-files -t -c -o --exclude-standard`), and the ignored
+ * untracked ones (`ls-files -o -i --exclude-standard`). Returns undefined when the general path must
+ * answer: many files, files outside the workspace, a file neither listing names (a submodule), or
+ * any git error other than "not a repository".
+ */
+async function quickFacts(cwd: string, files: string[]): Promise<GitFacts | undefined> {
+  if (files.length === 0 || files.length > PATHSPEC_LIMIT) return undefined;
+  const byRel = new Map<string, string>();
+  for (const file of files) {
+    const abs = isAbsolute(file) ? file : resolve(cwd, file);
+    const rel = toGitPath(relative(cwd, abs));
+    if (rel === '' || rel.startsWith('../') || rel === '..' || isAbsolute(rel)) return undefined;
+    byRel.set(rel, isAbsolute(file) ? file : abs);
+  }
+  const paths = ['--', ...byRel.keys()];
+  const [top, listed, ignoredRun] = await Promise.all([
+    runGit(cwd, ['rev-parse', '--show-toplevel']),
+    runGit(cwd, ['--literal-pathspecs', 'ls-files', '-z', '-t', '-c', '-o', '--exclude-standard', ...paths]),
+    runGit(cwd, ['--literal-pathspecs', 'ls-files', '-z', '-o', '-i', '--exclude-standard', ...paths]),
+  ]);
+  if (top.error?.code === 'ENOENT') {
+    return { isRepo: false, tracked: new Set(), ignored: new Set(), note: 'git is not installed: tracked and ignored files could not be checked' };
+  }
+  if (top.code !== 0 && /not a git repository/i.test(top.stderr)) {
+    return { isRepo: false, tracked: new Set(), ignored: new Set(), note: `${cwd} is not in a git repository` };
+  }
+  if ([top, listed, ignoredRun].some((r) => r.error || r.code !== 0)) return undefined;
+  const tracked = new Set<string>();
+  const ignored = new Set<string>();
+  const seen = new Set<string>();
+  for (const entry of splitZ(listed.stdout)) {
+    const original = byRel.get(entry.slice(2));
+    if (original === undefined) continue;
+    seen.add(original);
+    if (!entry.startsWith('?')) tracked.add(original);
+  }
+  for (const entry of splitZ(ignoredRun.stdout)) {
+    const original = byRel.get(entry);
+    if (original === undefined) continue;
+    seen.add(original);
+    ignored.add(original);
+  }
+  if (seen.size !== byRel.size) return undefined;
+  const root = top.stdout.toString('utf8').split('\n')[0] ?? '';
+  return { isRepo: true, root, tracked, ignored };
+}
+
 export async function gitFacts(workspace: string, files: string[]): Promise<GitFacts> {
   const tracked = new Set<string>();
   const ignored = new Set<string>();
@@ -90,6 +139,9 @@ export async function gitFacts(workspace: string, files: string[]): Promise<GitF
   // --show-prefix is the workspace's place inside the repository; working out paths from it and
   // the workspace (rather than from the top level) keeps them right when the workspace path goes
   // through a symlink, which git's top level would have resolved.
+  const quick = await quickFacts(cwd, files);
+  if (quick) return quick;
+
   const probe = await runGit(cwd, ['rev-parse', '--show-toplevel', '--show-prefix']);
   if (probe.error?.code === 'ENOENT') {
     return { isRepo: false, tracked, ignored, note: 'git is not installed: tracked and ignored files could not be checked' };
@@ -129,7 +181,11 @@ export async function gitFacts(workspace: string, files: string[]): Promise<GitF
   // The whole listing is asked from the top level (`:/`) with top-level paths (--full-name).
   const lsArgs = whole ? ['ls-files', '-z', '--cached', '--full-name', '--', ':/'] : ['--literal-pathspecs', 'ls-files', '-z', '--cached', '--', ...rels];
   const byListed = whole ? new Map(rels.map((rel) => [fromRoot(prefix, rel), byRel.get(rel) as string])) : byRel;
-  const ls = await runGit(cwd, lsArgs);
+  const inSubmodules: string[] = [];
+  // The two questions are independent: ask them at once (each spawn costs start-up time).
+  const lsPromise = runGit(cwd, lsArgs);
+  const ignoredPromise = checkIgnored();
+  const ls = await lsPromise;
   if (ls.error || ls.code !== 0) {
     notes.push(`git ls-files failed: ${firstLine(ls.stderr) || ls.error?.message || `exit ${ls.code}`}`);
   } else {
@@ -142,33 +198,35 @@ export async function gitFacts(workspace: string, files: string[]): Promise<GitF
   // Ignored: paths on stdin, NUL-separated; git prints only the ignored ones (exit 1 when none).
   // git refuses the whole list when one path lies inside a submodule: such paths are set aside
   // (their submodule is another repository) and the rest is asked again.
-  let asked = rels;
-  const inSubmodules: string[] = [];
-  for (let attempt = 0; asked.length > 0; attempt++) {
-    const input = Buffer.from(asked.map((p) => p + '\0').join(''), 'utf8');
-    const ci = await runGit(cwd, ['check-ignore', '-z', '--stdin'], input);
-    const sub = /is in submodule '(.+)'/.exec(ci.stderr)?.[1];
-    if (ci.code === 128 && sub !== undefined && attempt < 100) {
-      const subPrefix = sub.replace(/\/+$/, '') + '/';
-      const keep: string[] = [];
-      for (const rel of asked) (fromRoot(prefix, rel).startsWith(subPrefix) ? inSubmodules : keep).push(rel);
-      if (keep.length === asked.length) {
-        notes.push(`git check-ignore failed: ${firstLine(ci.stderr)}`);
-        break;
+  async function checkIgnored(): Promise<void> {
+    let asked = rels;
+    for (let attempt = 0; asked.length > 0; attempt++) {
+      const input = Buffer.from(asked.map((p) => p + '\0').join(''), 'utf8');
+      const ci = await runGit(cwd, ['check-ignore', '-z', '--stdin'], input);
+      const sub = /is in submodule '(.+)'/.exec(ci.stderr)?.[1];
+      if (ci.code === 128 && sub !== undefined && attempt < 100) {
+        const subPrefix = sub.replace(/\/+$/, '') + '/';
+        const keep: string[] = [];
+        for (const rel of asked) (fromRoot(prefix, rel).startsWith(subPrefix) ? inSubmodules : keep).push(rel);
+        if (keep.length === asked.length) {
+          notes.push(`git check-ignore failed: ${firstLine(ci.stderr)}`);
+          break;
+        }
+        asked = keep;
+        continue;
       }
-      asked = keep;
-      continue;
-    }
-    if (ci.error || (ci.code !== 0 && ci.code !== 1)) {
-      notes.push(`git check-ignore failed: ${firstLine(ci.stderr) || ci.error?.message || `exit ${ci.code}`}`);
-    } else {
-      for (const p of splitZ(ci.stdout)) {
-        const original = byRel.get(p);
-        if (original !== undefined) ignored.add(original);
+      if (ci.error || (ci.code !== 0 && ci.code !== 1)) {
+        notes.push(`git check-ignore failed: ${firstLine(ci.stderr) || ci.error?.message || `exit ${ci.code}`}`);
+      } else {
+        for (const p of splitZ(ci.stdout)) {
+          const original = byRel.get(p);
+          if (original !== undefined) ignored.add(original);
+        }
       }
+      break;
     }
-    break;
   }
+  await ignoredPromise;
   if (inSubmodules.length > 0) {
     notes.push(`${inSubmodules.length} file(s) inside git submodules were not checked for being ignored`);
   }

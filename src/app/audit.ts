@@ -14,7 +14,7 @@ import type {
   Server,
   Severity,
 } from '../core/model.js';
-import { SEVERITIES } from '../core/model.js';
+import { SEVERITIES, compareText } from '../core/model.js';
 import type { AuditReport, ReportSecret, ReportServer, ReportSource } from '../core/report.js';
 import { RULES, severityAtLeast } from '../core/rules.js';
 import { serverRisks } from '../core/risks.js';
@@ -421,9 +421,9 @@ export async function runAudit(fs: ReadOnlyFs, ws: WorkspacePort, opts: AuditOpt
   findings.sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||
-      a.file.localeCompare(b.file) ||
+      compareText(a.file, b.file) ||
       (a.line ?? 0) - (b.line ?? 0) ||
-      a.rule.localeCompare(b.rule),
+      compareText(a.rule, b.rule),
   );
 
   const reportServers: ReportServer[] = servers.map((s) => ({

@@ -184,3 +184,9 @@ export interface Finding {
   /** Set when the finding was already in the --baseline report: shown, but it does not fail the audit. */
   inBaseline?: boolean;
 }
+
+/** Plain code-unit order. localeCompare would load ICU collation data: slow at start-up, and
+ * locale-dependent output is not wanted in reports. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,7 +1,7 @@
 // The built binary, run as a user would, on a sandbox HOME and workspace with synthetic tokens.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, lstatSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, lstatSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSandbox, type Sandbox } from '../../src/demo/sandbox.js';
@@ -194,6 +194,26 @@ describe('audit on a machine with several clients', () => {
     expect(r.code).toBe(0); // medium is below the default threshold
     const f = JSON.parse(r.stdout).findings.find((x: any) => x.rule === 'config-unparseable');
     expect(f).toMatchObject({ severity: 'medium', file: bad, line: expect.any(Number), column: expect.any(Number) });
+  });
+
+  test('a .env linked to a file outside the workspace and home is read and reported, never changed', () => {
+    const outside = join(sb.root, 'elsewhere');
+    spawnSync('mkdir', ['-p', outside]);
+    const target = join(outside, 'shared.env');
+    const token = fakeToken('github-classic', 'e2e-linked');
+    writeFileSync(target, `GITHUB_TOKEN=${token}\n`, { mode: 0o644 });
+    const link = join(sb.workspace, 'linked.env');
+    symlinkSync(target, link);
+    try {
+      const before = snapshot(outside);
+      const r = run(['audit', '--json', '--no-home', '--workspace', sb.workspace]);
+      const findings = JSON.parse(r.stdout).findings.filter((f: any) => f.file === link);
+      expect(findings.map((f: any) => f.rule)).toEqual(expect.arrayContaining(['symlink-outside', 'plaintext-secret']));
+      expect(r.stdout).not.toContain(token);
+      expect(snapshot(outside)).toEqual(before);
+    } finally {
+      rmSync(link);
+    }
   });
 
   test('usage errors exit 2 with one line', () => {

@@ -2,6 +2,7 @@
 // findings under it, then findings tied to files only, suppressed findings, notes and a summary.
 // Secrets appear only as mask + fingerprint; the report type holds nothing else.
 import type { ClientKind, Finding, Severity } from '../../core/model.js';
+import { compareText } from '../../core/model.js';
 import type { AuditReport, ReportServer, ReportSource } from '../../core/report.js';
 import { compareSeverity } from '../../core/rules.js';
 import { createTheme, type Theme } from './theme.js';
@@ -44,7 +45,7 @@ function byImportance(a: Finding, b: Finding): number {
   return (
     compareSeverity(b.severity, a.severity) ||
     (a.line ?? 0) - (b.line ?? 0) ||
-    a.rule.localeCompare(b.rule)
+    compareText(a.rule, b.rule)
   );
 }
 
