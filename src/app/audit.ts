@@ -4,6 +4,7 @@ import { posix, win32 } from 'node:path';
 import type {
   ClientKind,
   ConfigSource,
+  DocPath,
   Detection,
   DetectContext,
   Finding,
@@ -66,7 +67,8 @@ export interface AuditOptions {
   onProgress?(p: AuditProgress): void;
 }
 
-interface SecretHit {
+/** One secret at one place. Holds the value in memory (for the fix engine); never serialised. */
+export interface SecretHit {
   detection: Detection;
   file: string;
   line: number;
@@ -75,6 +77,21 @@ interface SecretHit {
   key?: string;
   client?: ClientKind;
   server?: string;
+  /** Path of the whole string inside its config document (config values only). */
+  path?: DocPath;
+}
+
+/** What the fix engine needs beyond the report: the parsed servers and every secret with its place. */
+export interface AuditDetails {
+  servers: Server[];
+  hits: SecretHit[];
+  /** Files holding secrets, with what they are and their mode. */
+  secretFiles: Map<string, { kind: 'config' | 'dotenv' | 'backup' | 'history'; mode?: number }>;
+  /** .env files found or referenced (envFile), absolute. */
+  envFiles: Set<string>;
+  /** Which servers point at which envFile. */
+  envFileUsers: Map<string, { client: ClientKind; server: string; file: string }[]>;
+  git: { isRepo: boolean; root?: string; tracked: Set<string>; ignored: Set<string> };
 }
 
 const BACKUP_RULE: RuleId = 'secret-in-backup';
@@ -116,6 +133,7 @@ function serverSecrets(server: Server): SecretHit[] {
         key: ctx.key,
         client: server.client,
         server: server.name,
+        path: loc.path,
       });
     }
   };
@@ -155,6 +173,15 @@ function isEnvExample(path: string): boolean {
 }
 
 export async function runAudit(fs: ReadOnlyFs, ws: WorkspacePort, opts: AuditOptions): Promise<AuditReport> {
+  return (await scan(fs, ws, opts)).report;
+}
+
+/** The audit with its details, for the fix engine. */
+export async function scan(
+  fs: ReadOnlyFs,
+  ws: WorkspacePort,
+  opts: AuditOptions,
+): Promise<{ report: AuditReport; details: AuditDetails }> {
   const { host, workspace } = opts;
   const lib = pathLib(host);
   const progress: AuditProgress = { phase: 'configs', filesRead: 0, dirsRead: 0, servers: 0, secrets: 0 };
@@ -170,6 +197,7 @@ export async function runAudit(fs: ReadOnlyFs, ws: WorkspacePort, opts: AuditOpt
   const secretFiles = new Map<string, { kind: 'config' | 'dotenv' | 'backup' | 'history'; mode?: number }>();
   const seenFiles = new Set<string>();
   const envFiles = new Set<string>();
+  const envFileUsers = new Map<string, { client: ClientKind; server: string; file: string }[]>();
 
   const inside = (file: string, dir: string) => {
     const rel = lib.relative(dir, file);
@@ -253,7 +281,11 @@ export async function runAudit(fs: ReadOnlyFs, ws: WorkspacePort, opts: AuditOpt
           .replace(/\$\{userHome\}/g, host.home)
           .replace(/^~(?=[\\/])/, host.home);
         const base = source.scope === 'user' ? lib.dirname(source.path) : workspace;
-        if (!/\$\{/.test(raw)) envFiles.add(lib.resolve(base, raw));
+        if (!/\$\{/.test(raw)) {
+          const envPath = lib.resolve(base, raw);
+          envFiles.add(envPath);
+          envFileUsers.set(envPath, [...(envFileUsers.get(envPath) ?? []), { client: server.client, server: server.name, file: server.file }]);
+        }
       }
     }
     progress.secrets = new Set(hits.map((h) => h.detection.value)).size;
@@ -452,7 +484,7 @@ export async function runAudit(fs: ReadOnlyFs, ws: WorkspacePort, opts: AuditOpt
 
   progress.phase = 'done';
   tick();
-  return {
+  const report: AuditReport = {
     tool: { name: 'mcp-harden', version: opts.version },
     schema: 1,
     workspace,
@@ -476,4 +508,5 @@ export async function runAudit(fs: ReadOnlyFs, ws: WorkspacePort, opts: AuditOpt
       failing,
     },
   };
+  return { report, details: { servers, hits, secretFiles, envFiles, envFileUsers, git } };
 }
