@@ -1,0 +1,29 @@
+// Edits of config files, .env files, shell history and .gitignore that change only the bytes of the
+// values being replaced (DESIGN §5): formatting, comments, key order, quoting, line endings, a BOM
+// and a missing final newline all stay. No document is ever re-serialised. Pure: text in, text out.
+import type { ConfigFormat } from '../model.js';
+import { EditError } from './errors.js';
+import { editJson } from './json.js';
+import { editToml } from './toml.js';
+import type { ConfigChange } from './types.js';
+import { verifyEdit } from './verify.js';
+import { editYaml } from './yaml.js';
+
+export { EditError } from './errors.js';
+export { applyEdits, type TextEdit } from './text.js';
+export type { ConfigChange } from './types.js';
+export { appendGitignore, editDotenv, removeLines } from './lines.js';
+
+/**
+ * Applies the changes in order and returns the new text. The result is parsed again and must hold
+ * exactly the old data with the changes applied; otherwise an EditError is thrown.
+ */
+export function editConfig(format: ConfigFormat, text: string, changes: readonly ConfigChange[]): string {
+  if (changes.length === 0) return text;
+  for (const change of changes) {
+    if (change.path.length === 0) throw new EditError('Cannot replace a whole document');
+  }
+  const after = format === 'json' ? editJson(text, changes) : format === 'toml' ? editToml(text, changes) : editYaml(text, changes);
+  verifyEdit(format, text, after, changes);
+  return after;
+}

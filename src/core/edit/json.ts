@@ -1,0 +1,172 @@
+// JSON and JSONC: a replaced string keeps every other byte of its line; a new key or array is laid
+// out by jsonc-parser with the indentation and line ending the file already uses.
+import {
+  findNodeAtLocation,
+  modify,
+  parseTree,
+  type FormattingOptions,
+  type Node as JsonNode,
+  type ParseError as JsonError,
+} from 'jsonc-parser';
+import { EditError, showPath } from './errors.js';
+import { applyEdits, detectEol, lineEnd, lineStart, splitBom, type TextEdit } from './text.js';
+import type { ConfigChange } from './types.js';
+
+/** Indent unit (tabs or N spaces) and line ending, read from the file so additions look like it. */
+export function detectJsonFormatting(text: string): FormattingOptions {
+  let tabLines = 0;
+  let spaceLines = 0;
+  let unit = 0;
+  let inBlockComment = false;
+  for (const line of text.split('\n')) {
+    const trimmed = line.trimStart();
+    // Lines inside block comments are often aligned by one space (` * …`): not an indent unit.
+    const comment = inBlockComment || trimmed.startsWith('*') || trimmed.startsWith('//');
+    if (trimmed.includes('/*') && !trimmed.includes('*/')) inBlockComment = true;
+    if (inBlockComment && trimmed.includes('*/')) inBlockComment = false;
+    if (comment || trimmed === '' || trimmed === '\r') continue;
+    const indent = line.slice(0, line.length - trimmed.length);
+    if (indent === '') continue;
+    if (indent.startsWith('\t')) tabLines++;
+    else {
+      spaceLines++;
+      if (unit === 0 || indent.length < unit) unit = indent.length;
+    }
+  }
+  const eol = detectEol(text);
+  if (tabLines > spaceLines) return { insertSpaces: false, tabSize: 4, eol };
+  return { insertSpaces: true, tabSize: unit > 0 ? unit : 2, eol };
+}
+
+function parse(text: string): JsonNode {
+  const errors: JsonError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (root === undefined || errors.length > 0) {
+    throw new EditError('The JSON document could not be parsed, so it was not edited');
+  }
+  return root;
+}
+
+const hasNewline = (text: string, node: JsonNode): boolean => /[\r\n]/.test(text.slice(node.offset, node.offset + node.length));
+
+/** `"K": value` with the spacing the object's existing members use around the colon. */
+function memberText(text: string, parent: JsonNode, key: string, valueText: string): string {
+  const first = parent.children?.[0];
+  const [k, v] = first?.children ?? [];
+  const colon = k !== undefined && v !== undefined ? text.slice(k.offset + k.length, v.offset) : ': ';
+  return `${JSON.stringify(key)}${/^\s*:\s*$/.test(colon) && !/[\r\n]/.test(colon) ? colon : ': '}${valueText}`;
+}
+
+/** An array of strings on one line, separated as the array it replaces was. */
+function inlineArray(text: string, old: JsonNode | undefined, value: readonly string[]): string {
+  let sep = ', ';
+  const [a, b] = old?.children ?? [];
+  if (a !== undefined && b !== undefined) {
+    const between = text.slice(a.offset + a.length, b.offset);
+    if (/^,[ \t]*$/.test(between)) sep = between;
+  }
+  return `[${value.map((s) => JSON.stringify(s)).join(sep)}]`;
+}
+
+function editOne(text: string, change: ConfigChange, formatting: FormattingOptions): string {
+  const root = parse(text);
+  const path = change.path as (string | number)[];
+  const node = path.length === 0 ? root : findNodeAtLocation(root, path);
+  const last = path[path.length - 1];
+  const parent = path.length === 0 ? undefined : findNodeAtLocation(root, path.slice(0, -1));
+  const where = showPath(change.path);
+
+  if (change.op === 'delete') {
+    if (node === undefined) return text;
+    if (parent?.type !== 'object' || typeof last !== 'string') {
+      throw new EditError(`Cannot delete ${where}: only keys of an object can be deleted`);
+    }
+    // On one line, jsonc-parser's formatter would spread the object over several lines.
+    const options = hasNewline(text, parent) ? { formattingOptions: formatting } : {};
+    return applyEdits(text, modify(text, path, undefined, options));
+  }
+
+  const valueText =
+    change.op === 'set-string' ? JSON.stringify(change.value) : inlineArray(text, node?.type === 'array' ? node : undefined, change.value);
+
+  if (node !== undefined) {
+    if (change.op === 'set-string' && node.type !== 'string') {
+      throw new EditError(`Cannot set ${where}: the value there is not a string`);
+    }
+    if (change.op === 'set-string-array' && node.type !== 'array') {
+      throw new EditError(`Cannot set ${where}: the value there is not an array`);
+    }
+    if (change.op === 'set-string-array' && hasNewline(text, node)) {
+      // A multi-line array stays multi-line, one item a line, indented like the file.
+      return applyEdits(text, modify(text, path, [...change.value], { formattingOptions: formatting }));
+    }
+    // Only the value's own bytes change; the rest of the line (comments, commas) stays.
+    return applyEdits(text, [{ offset: node.offset, length: node.length, content: valueText }]);
+  }
+
+  if (parent === undefined) throw new EditError(`Cannot set ${where}: its parent does not exist`);
+  if (parent.type !== 'object' || typeof last !== 'string') {
+    throw new EditError(`Cannot set ${where}: its parent is not an object`);
+  }
+  if (!hasNewline(text, parent)) {
+    // `{"A": "1"}` gets `, "B": "2"` before its closing brace, staying on one line.
+    const members = parent.children ?? [];
+    const lastMember = members[members.length - 1];
+    const member = memberText(text, parent, last, valueText);
+    const edit: TextEdit =
+      lastMember === undefined
+        ? { offset: parent.offset + 1, length: parent.length - 2, content: member }
+        : { offset: lastMember.offset + lastMember.length, length: 0, content: `, ${member}` };
+    return applyEdits(text, [edit]);
+  }
+  const own = insertOnOwnLine(text, parent, last, change, formatting);
+  if (own !== undefined) return applyEdits(text, own);
+  const value = change.op === 'set-string' ? change.value : [...change.value];
+  return applyEdits(text, modify(text, path, value, { formattingOptions: formatting }));
+}
+
+/**
+ * A new member on its own line after the last one, indented like it, so that a comment at the end
+ * of the last member's line stays with that member (jsonc-parser would put it after the new one).
+ * Undefined when the object is not laid out one member a line.
+ */
+function insertOnOwnLine(
+  text: string,
+  parent: JsonNode,
+  key: string,
+  change: Exclude<ConfigChange, { op: 'delete' }>,
+  formatting: FormattingOptions,
+): TextEdit[] | undefined {
+  const members = parent.children ?? [];
+  const lastMember = members[members.length - 1];
+  if (lastMember === undefined) return undefined;
+  const start = lineStart(text, lastMember.offset);
+  const indent = text.slice(start, lastMember.offset);
+  if (!/^[ \t]*$/.test(indent)) return undefined;
+  const afterLast = lastMember.offset + lastMember.length;
+  const end = lineEnd(text, afterLast);
+  // The closing brace must be on a later line.
+  if (end >= parent.offset + parent.length - 1) return undefined;
+  const rest = text.slice(afterLast, end);
+  const trailingComma = /^\s*,/.test(rest);
+  const eol = formatting.eol ?? '\n';
+  const unit = formatting.insertSpaces === false ? '\t' : ' '.repeat(formatting.tabSize ?? 2);
+  const valueText =
+    change.op === 'set-string'
+      ? JSON.stringify(change.value)
+      : change.value.length === 0
+        ? '[]'
+        : `[${eol}${change.value.map((v) => indent + unit + JSON.stringify(v)).join(`,${eol}`)}${eol}${indent}]`;
+  const member = memberText(text, parent, key, valueText);
+  const edits: TextEdit[] = [{ offset: end, length: 0, content: `${eol}${indent}${member}${trailingComma ? ',' : ''}` }];
+  if (!trailingComma) edits.push({ offset: afterLast, length: 0, content: ',' });
+  return edits;
+}
+
+export function editJson(text: string, changes: readonly ConfigChange[]): string {
+  const { bom, body } = splitBom(text);
+  const formatting = detectJsonFormatting(body);
+  let out = body;
+  for (const change of changes) out = editOne(out, change, formatting);
+  return bom + out;
+}

@@ -1,0 +1,11 @@
+import type { DocPath } from '../model.js';
+
+/**
+ * One change to a config document. `set-string` replaces a string (or adds the key to an existing
+ * object); `set-string-array` replaces or adds an array of strings; `delete` removes a key (a
+ * missing key is already deleted, so it is no change).
+ */
+export type ConfigChange =
+  | { op: 'set-string'; path: DocPath; value: string }
+  | { op: 'set-string-array'; path: DocPath; value: string[] }
+  | { op: 'delete'; path: DocPath };
