@@ -79,6 +79,8 @@ export interface SecretHit {
   server?: string;
   /** Path of the whole string inside its config document (config values only). */
   path?: DocPath;
+  /** The secret is the whole value (not a part of a longer string such as a URL). */
+  wholeValue?: boolean;
 }
 
 /** What the fix engine needs beyond the report: the parsed servers and every secret with its place. */
@@ -134,6 +136,7 @@ function serverSecrets(server: Server): SecretHit[] {
         client: server.client,
         server: server.name,
         path: loc.path,
+        wholeValue: d.start === 0 && d.end === loc.value.length,
       });
     }
   };
@@ -336,7 +339,15 @@ export async function scan(
     let count = 0;
     for (const entry of parseDotenv(content.text)) {
       for (const d of detectSecrets(entry.value, { where: 'dotenv', key: entry.key })) {
-        hits.push({ detection: d, file, line: entry.line, column: entry.column + d.start, where: 'dotenv', key: entry.key });
+        hits.push({
+          detection: d,
+          file,
+          line: entry.line,
+          column: entry.column + d.start,
+          where: 'dotenv',
+          key: entry.key,
+          wholeValue: d.start === 0 && d.end === entry.value.length,
+        });
         count++;
       }
     }

@@ -22,6 +22,11 @@ export function effectiveArgv(server: Server): Located[] {
     const prog = programName(first.value);
     if (prog === 'cmd' && argv[1] && /^\/[ck]$/i.test(argv[1].value)) {
       argv = argv.slice(2);
+    } else if (prog === 'mcp-harden-launch') {
+      // Our own launcher: the server is what it starts.
+      argv = argv.slice(1);
+    } else if (prog === 'mcp-harden' && argv[1]?.value === 'exec') {
+      argv = argv.slice(argv[2]?.value === '--' ? 3 : 2);
     } else if (prog === 'env' || prog === 'exec') {
       // `env KEY=val npx pkg`: skip the assignments.
       let i = 1;

@@ -217,6 +217,7 @@ process.kill(process.pid, 'SIGKILL');
         {
           kind: 'rewrite-config',
           file,
+          scope: 'user',
           client: 'cursor',
           server: 'github',
           serverPath: ['mcpServers', 'github'],

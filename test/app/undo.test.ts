@@ -52,6 +52,7 @@ type World = ReturnType<typeof world>;
 const rewrite = (file: string): Action => ({
   kind: 'rewrite-config',
   file,
+  scope: 'user',
   client: 'cursor',
   server: 'github',
   serverPath: ['mcpServers', 'github'],

@@ -41,6 +41,8 @@ describe('unpinned-package', () => {
     ['docker', ['run', '-i', '--rm', '-e', 'GITHUB_PERSONAL_ACCESS_TOKEN', 'ghcr.io/github/github-mcp-server']],
     ['docker', ['run', '-i', 'mcp/fetch:latest']],
     ['pnpm', ['dlx', 'some-mcp']],
+    ['/home/dev/.local/share/mcp-harden/bin/mcp-harden-launch', ['npx', '-y', 'pkg']],
+    ['mcp-harden', ['exec', '--', 'uvx', 'mcp-server-fetch']],
   ])('%s %j is unpinned', (cmd, args) => {
     expect(rules(stdio(cmd, args))).toContain('unpinned-package');
   });

@@ -104,7 +104,14 @@ function editOne(text: string, change: ConfigChange, formatting: FormattingOptio
     return applyEdits(text, [{ offset: node.offset, length: node.length, content: valueText }]);
   }
 
-  if (parent === undefined) throw new EditError(`Cannot set ${where}: its parent does not exist`);
+  if (parent === undefined) {
+    // A server without an `env` object (it read an envFile): jsonc-parser creates it, laid out like the file.
+    const grand = path.length === 2 ? root : findNodeAtLocation(root, path.slice(0, -2));
+    if (grand?.type === 'object' && path[path.length - 2] === 'env' && change.op === 'set-string') {
+      return applyEdits(text, modify(text, path, change.value, { formattingOptions: formatting }));
+    }
+    throw new EditError(`Cannot set ${where}: its parent does not exist`);
+  }
   if (parent.type !== 'object' || typeof last !== 'string') {
     throw new EditError(`Cannot set ${where}: its parent is not an object`);
   }

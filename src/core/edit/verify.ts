@@ -47,7 +47,14 @@ export function expectedAfter(tree: unknown, changes: readonly ConfigChange[]): 
     const parentPath = change.path.slice(0, -1);
     const last = change.path[change.path.length - 1];
     let parent: unknown = root;
-    for (const part of parentPath) parent = (parent as Record<string | number, unknown> | undefined)?.[part];
+    for (const [i, part] of parentPath.entries()) {
+      const holder = parent as Record<string | number, unknown> | undefined;
+      // A server without an `env` object gets one (JSON edits create it).
+      if (holder && typeof holder === 'object' && holder[part] === undefined && change.op === 'set-string' && part === 'env' && i === parentPath.length - 1) {
+        holder[part] = {};
+      }
+      parent = holder?.[part];
+    }
     if (last === undefined || parent === null || typeof parent !== 'object') {
       throw new EditError(`Cannot edit ${showPath(change.path)}: its parent does not exist`);
     }

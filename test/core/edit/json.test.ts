@@ -114,6 +114,13 @@ describe('editConfig json: deleting and refusing', () => {
     expect(editConfig('json', '{"env": {"A": "1", "B": "2"}}', [{ op: 'delete', path: ['env', 'B'] }])).toBe('{"env": {"A": "1"}}');
   });
 
+  it('creates the env object of a server that has none', () => {
+    const before = '{\n  "servers": {\n    "s": {\n      "command": "npx"\n    }\n  }\n}\n';
+    const after = editConfig('json', before, [{ op: 'set-string', path: ['servers', 's', 'env', 'K'], value: 'keychain:mcp-harden/K' }]);
+    expect(JSON.parse(after)).toEqual({ servers: { s: { command: 'npx', env: { K: 'keychain:mcp-harden/K' } } } });
+    expect(after.startsWith('{\n  "servers": {\n    "s": {\n      "command": "npx",\n')).toBe(true);
+  });
+
   it('refuses a missing parent, a non-string target, a non-array target and a broken file, without the value in the message', () => {
     const before = '{"s": {"port": 3000, "args": "x", "env": {}}}';
     const cases: [string, Parameters<typeof editConfig>[2]][] = [

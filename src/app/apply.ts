@@ -1,0 +1,468 @@
+// The apply engine: carries a plan out one action at a time, journaled, so that a crash at any
+// point leaves every secret retrievable and every file parseable (DESIGN §5).
+//
+// Per secret the order is: store → read back → rewrite each config to the reference (after the
+// reference is seen to resolve through the launcher) → only then remove the plaintext elsewhere.
+import { spawn } from 'node:child_process';
+import { unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { chmodSafe, readForEdit, writeAtomic, type FileStamp } from '../adapters/atomic-write.js';
+import { crashPoint } from '../adapters/test-hooks.js';
+import { inferSource, parseConfig } from '../core/clients/index.js';
+import { editConfig, editDotenv, removeLines, appendGitignore, type ConfigChange } from '../core/edit/index.js';
+import { KeychainUnavailableError } from '../core/errors.js';
+import type { DocPath, HostEnv, Located, Server } from '../core/model.js';
+import type { Action, Plan, ValueLocation } from '../core/plan.js';
+import { detectInHistory, detectSecrets, fingerprint, parseDotenv } from '../core/secrets/index.js';
+import type { SecretStore } from '../ports/secret-store.js';
+import type { BackupVault } from './backup-vault.js';
+import type { Journal, UndoInfo } from './journal.js';
+import { LAUNCHER_NAME } from './launcher.js';
+import type { SecretsMeta } from './secrets-meta.js';
+import { sha256 } from './undo.js';
+
+export type ApplyEvent =
+  | { type: 'start'; seq: number; action: Action }
+  | { type: 'done'; seq: number; action: Action; message?: string }
+  | { type: 'skipped'; seq: number; action: Action; message: string }
+  | { type: 'failed'; seq: number; action: Action; message: string };
+
+export interface ApplyDeps {
+  host: HostEnv;
+  /** null when the keychain cannot be used: keychain actions are skipped. */
+  store: SecretStore | null;
+  keychainError?: KeychainUnavailableError;
+  vault: BackupVault;
+  journal: Journal;
+  meta: SecretsMeta;
+  /** Absolute path of the installed launcher (user-scope configs). */
+  launcherPath: string;
+  allowedRoots: string[];
+  onEvent?(e: ApplyEvent): void;
+  /** Checked between actions: an abort stops cleanly, never inside an action. */
+  signal?: AbortSignal;
+  /** Checks a reference resolves to the value through the launcher; defaults to running it. */
+  resolvesTo?(service: string, account: string, value: string): Promise<boolean>;
+}
+
+export interface ApplyResult {
+  runId: string;
+  done: number;
+  skipped: { action: Action; message: string }[];
+  failed: { action: Action; message: string }[];
+  cancelled: boolean;
+  /** Files the run changed. */
+  files: string[];
+}
+
+/** A change to one file, computed without writing: what `--dry-run` shows and apply writes. */
+export interface FileChange {
+  file: string;
+  before: string;
+  after: string;
+  stamp: FileStamp;
+  mode: number;
+  uid: number;
+  gid: number;
+  bytes: Buffer;
+  /** Secret values involved, so a preview can mask them. Memory only. */
+  values: string[];
+}
+
+const KEYCHAIN_KINDS = new Set<Action['kind']>(['store-secret', 'rewrite-config', 'remove-plaintext', 'delete-backup', 'remove-history-lines']);
+
+function pathEq(a: DocPath | undefined, b: DocPath): boolean {
+  return !!a && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Every located string of a server, to find the one at a document path. */
+function locatedStrings(s: Server): { loc: Located; where: 'env' | 'header' | 'arg' | 'url'; key?: string; prev?: string }[] {
+  return [
+    ...s.env.map((e) => ({ loc: e.value, where: 'env' as const, key: e.key })),
+    ...s.headers.map((h) => ({ loc: h.value, where: 'header' as const, key: h.key })),
+    ...s.args.map((a, i) => ({ loc: a, where: 'arg' as const, prev: s.args[i - 1]?.value })),
+    ...(s.url ? [{ loc: s.url, where: 'url' as const }] : []),
+  ];
+}
+
+function parseServers(file: string, text: string, client?: Server['client'], role?: 'backup'): Server[] {
+  const source = inferSource(file, text, client);
+  return parseConfig(role ? { ...source, role } : source, text).servers;
+}
+
+/** The secret with this fingerprint at a location, read from the file as it is now; null if gone. */
+export async function readSecretValue(loc: ValueLocation, fp: string): Promise<string | null> {
+  let text: string;
+  try {
+    text = (await readForEdit(loc.file)).text;
+  } catch {
+    return null;
+  }
+  const match = (found: { value: string }[]) => found.find((d) => fingerprint(d.value) === fp)?.value ?? null;
+  if (loc.where === 'dotenv') {
+    for (const e of parseDotenv(text)) {
+      if (loc.key && e.key !== loc.key) continue;
+      const v = match(detectSecrets(e.value, { where: 'dotenv', key: e.key }));
+      if (v) return v;
+    }
+    return null;
+  }
+  if (loc.where === 'history') {
+    const shell = /zsh/.test(basename(loc.file)) ? 'zsh' : /fish/.test(loc.file) ? 'fish' : 'bash';
+    return match(detectInHistory(text, shell).map((d) => d.detection));
+  }
+  const servers = parseServers(loc.file, text, loc.client, loc.where === 'backup' ? 'backup' : undefined);
+  for (const s of servers) {
+    for (const x of locatedStrings(s)) {
+      if (loc.path && !pathEq(x.loc.path, loc.path)) continue;
+      const v = match(detectSecrets(x.loc.value, { where: x.where, key: x.key, previousArg: x.prev }));
+      if (v) return v;
+    }
+  }
+  return null;
+}
+
+/** Runs the launcher the way a client would and compares what the server would receive. */
+async function launcherResolves(launcherPath: string, env: NodeJS.ProcessEnv, service: string, account: string, value: string): Promise<boolean> {
+  const { formatReference } = await import('../core/reference.js');
+  return new Promise((resolve) => {
+    const child = spawn(launcherPath, ['/bin/sh', '-c', 'printf %s "$MCP_HARDEN_CHECK"'], {
+      env: { ...env, MCP_HARDEN_CHECK: formatReference(service, account) },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0 && Buffer.concat(chunks).toString('utf8') === value));
+  });
+}
+
+/** New text of a config after a rewrite-config action; also returns the values it replaces. */
+export async function computeRewrite(
+  action: Extract<Action, { kind: 'rewrite-config' }>,
+  launcherPath: string,
+): Promise<FileChange> {
+  const read = await readForEdit(action.file);
+  const source = inferSource(action.file, read.text, action.client);
+  const parsed = parseConfig(source, read.text);
+  if (parsed.error) throw new Error(`${action.file} no longer parses (${parsed.error.message}); nothing was changed`);
+  const server = parsed.servers.find((s) => pathEq(s.path, action.serverPath));
+  if (!server) throw new Error(`server "${action.server}" is no longer in ${action.file}`);
+  const changes: ConfigChange[] = [];
+  const values: string[] = [];
+  for (const r of action.replace) {
+    const path = r.location.path!;
+    const current = locatedStrings(server).find((x) => pathEq(x.loc.path, path));
+    if (!current) {
+      // A key the server got from an envFile: it now gets the reference instead.
+      changes.push({ op: 'set-string', path, value: r.reference });
+      continue;
+    }
+    const found = detectSecrets(current.loc.value, { where: current.where, key: current.key, previousArg: current.prev }).find(
+      (d) => fingerprint(d.value) === r.fingerprint,
+    );
+    if (!found) {
+      if (current.loc.value === r.reference || current.loc.value.includes(r.reference)) continue; // already done
+      throw new Error(`the value at ${path.join('.')} in ${action.file} changed since the audit; nothing was changed`);
+    }
+    values.push(found.value);
+    const whole = found.start === 0 && found.end === current.loc.value.length && r.reference.startsWith('keychain:');
+    const next = whole ? r.reference : current.loc.value.slice(0, found.start) + r.reference + current.loc.value.slice(found.end);
+    changes.push({ op: 'set-string', path, value: next });
+  }
+  if (action.launcher && server.command && !isLauncher(server.command.value)) {
+    const launchCommand = action.scope === 'project' ? LAUNCHER_NAME : launcherPath;
+    // The args array is written whole: it carries the references set above, which then leave the list.
+    const newArg = (a: Located) => {
+      const i = changes.findIndex((c) => c.op === 'set-string' && pathEq(c.path, a.path));
+      if (i < 0) return a.value;
+      const [c] = changes.splice(i, 1);
+      return (c as Extract<ConfigChange, { op: 'set-string' }>).value;
+    };
+    const args = server.args.map(newArg);
+    changes.push({ op: 'set-string', path: server.command.path, value: launchCommand });
+    changes.push({ op: 'set-string-array', path: [...server.path, 'args'], value: [server.command.value, ...args] });
+  }
+  const after = changes.length ? editConfig(source.format, read.text, changes) : read.text;
+  return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values };
+}
+
+function isLauncher(command: string): boolean {
+  const base = command.split(/[\\/]/).pop() ?? command;
+  return base === LAUNCHER_NAME || base === 'mcp-harden';
+}
+
+/** New text of a .env, backup or history file for the removal actions. */
+export async function computeRemoval(action: Extract<Action, { kind: 'remove-plaintext' | 'remove-history-lines' | 'gitignore' }>): Promise<FileChange | null> {
+  if (action.kind === 'gitignore') {
+    let read: Awaited<ReturnType<typeof readForEdit>> | undefined;
+    try {
+      read = await readForEdit(action.gitignore);
+    } catch {
+      read = undefined;
+    }
+    const before = read?.text ?? '';
+    const after = appendGitignore(before, action.entries);
+    if (after === before) return null;
+    return {
+      file: action.gitignore,
+      before,
+      after,
+      stamp: read?.stamp ?? { size: -1, mtimeMs: 0, ino: 0, sha256: '' },
+      mode: read?.mode ?? 0o644,
+      uid: read?.uid ?? -1,
+      gid: read?.gid ?? -1,
+      bytes: read?.bytes ?? Buffer.alloc(0),
+      values: [],
+    };
+  }
+  const read = await readForEdit(action.file);
+  const values: string[] = [];
+  let after: string;
+  if (action.kind === 'remove-plaintext') {
+    const fps = new Set(action.fingerprints);
+    const keys: string[] = [];
+    for (const e of parseDotenv(read.text)) {
+      if (!action.keys.includes(e.key)) continue;
+      const d = detectSecrets(e.value, { where: 'dotenv', key: e.key }).find((x) => fps.has(fingerprint(x.value)));
+      if (d) {
+        keys.push(e.key);
+        values.push(d.value);
+      }
+    }
+    if (!keys.length) return null;
+    after = editDotenv(read.text, keys.map((key) => ({ key, value: null })));
+  } else {
+    const fps = new Set(action.fingerprints);
+    const shell = /zsh/.test(basename(action.file)) ? 'zsh' : /fish/.test(action.file) ? 'fish' : 'bash';
+    const lines = new Set<number>();
+    for (const d of detectInHistory(read.text, shell)) {
+      if (fps.has(fingerprint(d.detection.value)) && action.lines.includes(d.line)) {
+        lines.add(d.line);
+        values.push(d.detection.value);
+      }
+    }
+    if (!lines.size) return null;
+    after = removeLines(read.text, [...lines]);
+  }
+  return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values };
+}
+
+export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): Promise<ApplyResult> {
+  const { journal, vault } = deps;
+  const { summarizePlan } = await import('./journal.js');
+  const runId = await journal.begin(summarizePlan(plan, command));
+  const result: ApplyResult = { runId, done: 0, skipped: [], failed: [], cancelled: false, files: [] };
+  const emit = (e: ApplyEvent) => deps.onEvent?.(e);
+  const resolves =
+    deps.resolvesTo ?? ((service: string, account: string, value: string) => launcherResolves(deps.launcherPath, process.env, service, account, value));
+  /** Accounts stored and read back in this run, by fingerprint: later actions may rely on them. */
+  const stored = new Map<string, { service: string; account: string }>();
+  const failedSecrets = new Set<string>();
+
+  const skip = (seq: number, action: Action, message: string) => {
+    result.skipped.push({ action, message });
+    emit({ type: 'skipped', seq, action, message });
+  };
+
+  /** Writes one file change, journaled, with an encrypted backup of the old bytes first. */
+  const writeChange = async (seq: number, action: Action, change: FileChange, opts: { backup: boolean; created?: boolean }) => {
+    let backup: string | undefined;
+    if (opts.backup && !opts.created) backup = await vault.save(change.bytes, { run: runId, kind: 'file', path: change.file, mode: change.mode });
+    const afterSha = sha256(Buffer.from(change.after, 'utf8'));
+    const undo: UndoInfo = opts.created
+      ? { kind: 'file', path: change.file, existed: false, sha256After: afterSha }
+      : {
+          kind: 'file',
+          path: change.file,
+          existed: true,
+          ...(backup ? { backup } : {}),
+          mode: change.mode,
+          uid: change.uid,
+          gid: change.gid,
+          sha256Before: change.stamp.sha256,
+          sha256After: afterSha,
+        };
+    await journal.before(seq, action, undo);
+    crashPoint(`action:before:${seq}`);
+    await writeAtomic(change.file, change.after, {
+      ...(opts.created ? { mode: 0o644 } : { expect: change.stamp }),
+      allowedRoots: deps.allowedRoots,
+    });
+    result.files.push(change.file);
+  };
+
+  try {
+    for (let seq = 0; seq < plan.actions.length; seq++) {
+      const action = plan.actions[seq]!;
+      if (deps.signal?.aborted) {
+        result.cancelled = true;
+        break;
+      }
+      if (KEYCHAIN_KINDS.has(action.kind) && !deps.store) {
+        skip(seq, action, `needs the keychain: ${deps.keychainError?.message ?? 'unavailable'}`);
+        continue;
+      }
+      const fps = 'fingerprints' in action ? action.fingerprints : action.kind === 'rewrite-config' ? action.replace.map((r) => r.fingerprint) : [];
+      const notStored = fps.filter((fp) => !stored.has(fp));
+      if (action.kind !== 'store-secret' && KEYCHAIN_KINDS.has(action.kind) && notStored.length) {
+        skip(seq, action, failedSecrets.size ? 'its secret could not be stored, so the plaintext stays' : 'its secret is not in the keychain yet');
+        continue;
+      }
+      emit({ type: 'start', seq, action });
+      try {
+        let message: string | undefined;
+        switch (action.kind) {
+          case 'chmod': {
+            const read = await readForEdit(action.file);
+            await journal.before(seq, action, {
+              kind: 'file',
+              path: action.file,
+              existed: true,
+              mode: read.mode,
+              uid: read.uid,
+              gid: read.gid,
+              sha256Before: read.stamp.sha256,
+              sha256After: read.stamp.sha256,
+            });
+            crashPoint(`action:before:${seq}`);
+            await chmodSafe(action.file, action.to, deps.allowedRoots);
+            result.files.push(action.file);
+            message = `${action.from.toString(8).padStart(3, '0')} → ${action.to.toString(8)}`;
+            break;
+          }
+          case 'gitignore': {
+            const change = await computeRemoval(action);
+            if (!change) {
+              message = 'already ignored';
+              await journal.before(seq, action, { kind: 'none' });
+              break;
+            }
+            const created = change.stamp.size < 0;
+            // .gitignore holds no secret; keep an (encrypted) copy when the keychain allows it.
+            await writeChange(seq, action, change, { backup: !!deps.store, created });
+            break;
+          }
+          case 'store-secret': {
+            const store = deps.store!;
+            let value: string | null = null;
+            for (const loc of action.from) {
+              value = await readSecretValue(loc, action.fingerprint);
+              if (value) break;
+            }
+            if (!value) {
+              failedSecrets.add(action.fingerprint);
+              throw new Error(`the value of ${action.account} is no longer where the audit found it`);
+            }
+            const existing = await store.get(action.service, action.account);
+            if (existing === value) {
+              await journal.before(seq, action, { kind: 'keychain-item', service: action.service, account: action.account, existed: true });
+              message = 'already in the keychain';
+            } else {
+              let backup: string | undefined;
+              if (existing !== null) {
+                backup = await vault.save(Buffer.from(existing, 'utf8'), { run: runId, kind: 'keychain-item', service: action.service, account: action.account });
+              }
+              await journal.before(seq, action, {
+                kind: 'keychain-item',
+                service: action.service,
+                account: action.account,
+                existed: existing !== null,
+                ...(backup ? { backup } : {}),
+              });
+              crashPoint(`action:before:${seq}`);
+              await store.set(action.service, action.account, value);
+            }
+            const back = await store.get(action.service, action.account);
+            if (back !== value) {
+              failedSecrets.add(action.fingerprint);
+              throw new Error(`${action.account} did not read back from the keychain as stored`);
+            }
+            stored.set(action.fingerprint, { service: action.service, account: action.account });
+            await deps.meta.recordStored({ service: action.service, account: action.account, provider: action.provider, kind: action.secretKind });
+            message = message ?? 'stored and read back';
+            break;
+          }
+          case 'rewrite-config': {
+            const change = await computeRewrite(action, deps.launcherPath);
+            if (change.after === change.before) {
+              await journal.before(seq, action, { kind: 'none' });
+              message = 'already rewritten';
+              break;
+            }
+            // The reference must resolve before the plaintext leaves this file.
+            for (const r of action.replace) {
+              const acct = stored.get(r.fingerprint)!;
+              const value = await readSecretValue({ file: action.file, where: r.location.where, path: r.location.path }, r.fingerprint);
+              if (value && action.launcher && !(await resolves(acct.service, acct.account, value))) {
+                throw new Error(`${acct.account} does not resolve through the launcher; ${action.file} was not changed`);
+              }
+            }
+            await writeChange(seq, action, change, { backup: true });
+            for (const r of action.replace) {
+              const acct = stored.get(r.fingerprint)!;
+              await deps.meta.recordReference(acct.service, acct.account, {
+                file: action.file,
+                ...(r.location.path ? { path: r.location.path } : {}),
+                client: action.client,
+                server: action.server,
+              });
+            }
+            break;
+          }
+          case 'remove-plaintext':
+          case 'remove-history-lines': {
+            const change = await computeRemoval(action);
+            if (!change) {
+              await journal.before(seq, action, { kind: 'none' });
+              message = 'nothing left to remove';
+              break;
+            }
+            await writeChange(seq, action, change, { backup: true });
+            break;
+          }
+          case 'delete-backup': {
+            const read = await readForEdit(action.file);
+            const backup = await vault.save(read.bytes, { run: runId, kind: 'file', path: action.file, mode: read.mode });
+            await journal.before(seq, action, {
+              kind: 'file',
+              path: action.file,
+              existed: true,
+              backup,
+              mode: read.mode,
+              uid: read.uid,
+              gid: read.gid,
+              sha256Before: read.stamp.sha256,
+              sha256After: null,
+            });
+            crashPoint(`action:before:${seq}`);
+            await unlink(action.file);
+            result.files.push(action.file);
+            break;
+          }
+        }
+        crashPoint(`action:after:${seq}`);
+        await journal.after(seq, { status: 'done', ...(message ? { message } : {}) });
+        result.done++;
+        emit({ type: 'done', seq, action, ...(message ? { message } : {}) });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (err instanceof KeychainUnavailableError) {
+          deps.store = null;
+          deps.keychainError = err;
+        }
+        result.failed.push({ action, message });
+        try {
+          await journal.after(seq, { status: 'failed', message });
+        } catch {
+          // The action may have failed before its journal entry was written.
+        }
+        emit({ type: 'failed', seq, action, message });
+      }
+    }
+  } finally {
+    await journal.end(result.cancelled ? 'cancelled' : result.failed.length ? 'failed' : 'complete');
+  }
+  return result;
+}
+

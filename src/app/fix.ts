@@ -1,0 +1,150 @@
+// The fix use case: audit, open the keychain, install the launcher, plan, then preview or apply,
+// then audit again to report anything a client wrote back. The CLI and the wizard both drive it.
+import { KeychainUnavailableError } from '../core/errors.js';
+import type { HostEnv } from '../core/model.js';
+import type { Plan } from '../core/plan.js';
+import type { AuditReport } from '../core/report.js';
+import type { ReadOnlyFs } from '../ports/fs.js';
+import type { SecretStore } from '../ports/secret-store.js';
+import { applyPlan, computeRemoval, computeRewrite, type ApplyEvent, type ApplyResult, type FileChange } from './apply.js';
+import { scan, type AuditOptions, type WorkspacePort } from './audit.js';
+import { BackupVault } from './backup-vault.js';
+import { Journal, type RunInfo } from './journal.js';
+import { installLauncher, launcherInstallPath } from './launcher.js';
+import { KEYCHAIN_SERVICE, planMigration, type ActionGroup, type PlannedSecret } from './plan.js';
+import { SecretsMeta } from './secrets-meta.js';
+import { stateDir } from './state.js';
+import { BACKUP_KEY_ACCOUNT } from './backup-vault.js';
+import { fingerprint } from '../core/secrets/index.js';
+
+export interface FixDeps {
+  fs: ReadOnlyFs;
+  workspacePort: WorkspacePort;
+  /** Opens and probes the keychain; throws KeychainUnavailableError. */
+  openStore(): Promise<SecretStore>;
+}
+
+export interface FixOptions {
+  audit: AuditOptions;
+  only?: ActionGroup[];
+  removeHistory?: boolean;
+  levels?: Map<string, 1 | 2>;
+}
+
+export interface PreparedFix {
+  report: AuditReport;
+  plan: Plan;
+  secrets: PlannedSecret[];
+  store: SecretStore | null;
+  keychainError?: KeychainUnavailableError;
+  launcherPath: string;
+  stateDir: string;
+  interrupted: RunInfo[];
+  /** Every secret value the audit saw, in memory only: previews mask them all. */
+  values: string[];
+}
+
+/** Audits and plans; reads the keychain (which accounts exist) but changes nothing. */
+export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<PreparedFix> {
+  const host = opts.audit.host;
+  const { report, details } = await scan(deps.fs, deps.workspacePort, opts.audit);
+  let store: SecretStore | null = null;
+  let keychainError: KeychainUnavailableError | undefined;
+  try {
+    store = await deps.openStore();
+  } catch (err) {
+    if (!(err instanceof KeychainUnavailableError)) throw err;
+    keychainError = err;
+  }
+  const existing = new Map<string, string>();
+  if (store) {
+    for (const { account } of await store.list(KEYCHAIN_SERVICE)) {
+      if (account === BACKUP_KEY_ACCOUNT) continue;
+      const v = await store.get(KEYCHAIN_SERVICE, account);
+      if (v !== null) existing.set(account, fingerprint(v));
+    }
+  }
+  const launcherPath = launcherInstallPath(host);
+  const { plan, secrets } = planMigration(report, details, {
+    workspace: opts.audit.workspace,
+    home: host.home,
+    platform: host.platform,
+    launcherPath,
+    existing,
+    ...(opts.levels ? { levels: opts.levels } : {}),
+    ...(opts.removeHistory ? { removeHistory: true } : {}),
+    ...(opts.only ? { only: opts.only } : {}),
+  });
+  const dir = await stateDir(host);
+  const interrupted = await new Journal({ stateDir: dir }).findInterrupted();
+  const values = [...new Set(details.hits.map((h) => h.detection.value))];
+  return { report, plan, secrets, store, ...(keychainError ? { keychainError } : {}), launcherPath, stateDir: dir, interrupted, values };
+}
+
+/** The file changes a plan would make, for a masked preview. Reads files; writes nothing. */
+export async function previewChanges(prepared: PreparedFix): Promise<FileChange[]> {
+  const out: FileChange[] = [];
+  for (const a of prepared.plan.actions) {
+    try {
+      if (a.kind === 'rewrite-config') out.push(await computeRewrite(a, prepared.launcherPath));
+      else if (a.kind === 'remove-plaintext' || a.kind === 'remove-history-lines' || a.kind === 'gitignore') {
+        const c = await computeRemoval(a);
+        if (c) out.push(c);
+      }
+    } catch {
+      // The apply step reports it; a preview shows what it can.
+    }
+  }
+  return out;
+}
+
+export interface FixOutcome {
+  apply: ApplyResult;
+  /** The audit after the run: what is left, and any plaintext a client wrote back. */
+  after: AuditReport;
+  launcher?: { scriptPath: string; link: string };
+}
+
+export async function applyFix(
+  deps: FixDeps,
+  prepared: PreparedFix,
+  opts: FixOptions & { onEvent?(e: ApplyEvent): void; signal?: AbortSignal; resolvesTo?(s: string, a: string, v: string): Promise<boolean> },
+): Promise<FixOutcome> {
+  const host: HostEnv = opts.audit.host;
+  let launcher: FixOutcome['launcher'];
+  if (prepared.plan.actions.some((a) => a.kind === 'rewrite-config' && a.launcher) && prepared.store) {
+    const installed = await installLauncher(host);
+    launcher = { scriptPath: installed.scriptPath, link: installed.link };
+  }
+  const journal = new Journal({ stateDir: prepared.stateDir });
+  const store = prepared.store;
+  const vault = new BackupVault({ stateDir: prepared.stateDir, store: store ?? unavailableStore(prepared.keychainError) });
+  const meta = new SecretsMeta({ stateDir: prepared.stateDir });
+  const result = await applyPlan(
+    prepared.plan,
+    {
+      host,
+      store,
+      ...(prepared.keychainError ? { keychainError: prepared.keychainError } : {}),
+      vault,
+      journal,
+      meta,
+      launcherPath: prepared.launcherPath,
+      allowedRoots: [opts.audit.workspace, host.home],
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.resolvesTo ? { resolvesTo: opts.resolvesTo } : {}),
+    },
+    'fix',
+  );
+  const { report: after } = await scan(deps.fs, deps.workspacePort, opts.audit);
+  return { apply: result, after, ...(launcher ? { launcher } : {}) };
+}
+
+/** A store that always says why the keychain cannot be used (the vault then refuses to back up). */
+function unavailableStore(err?: KeychainUnavailableError): SecretStore {
+  const fail = async (): Promise<never> => {
+    throw err ?? new KeychainUnavailableError('missing-backend', 'no keychain is available');
+  };
+  return { backend: 'none', get: fail, set: fail, delete: fail, list: fail, probe: fail };
+}

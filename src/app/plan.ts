@@ -1,0 +1,292 @@
+// planMigration: from the audit's details and the user's choices to an ordered plan (DESIGN §4–§5).
+// Pure: it reads nothing and writes nothing; the apply engine carries the plan out.
+import { posix, win32 } from 'node:path';
+import type { DocPath, Platform, Server } from '../core/model.js';
+import type { Action, ActionKind, Plan, ValueLocation } from '../core/plan.js';
+import { formatInlineReference, formatReference } from '../core/reference.js';
+import { fingerprint } from '../core/secrets/index.js';
+import type { AuditReport } from '../core/report.js';
+import type { AuditDetails, SecretHit } from './audit.js';
+
+export const KEYCHAIN_SERVICE = 'mcp-harden';
+
+/** Groups of actions `fix --only` can name. */
+export const ACTION_GROUPS = {
+  chmod: ['chmod'],
+  gitignore: ['gitignore'],
+  keychain: ['store-secret', 'rewrite-config', 'remove-plaintext'],
+  backups: ['delete-backup'],
+  history: ['remove-history-lines'],
+} as const satisfies Record<string, readonly ActionKind[]>;
+export type ActionGroup = keyof typeof ACTION_GROUPS;
+
+export interface PlanOptions {
+  workspace: string;
+  home: string;
+  platform: Platform;
+  /** Absolute path of the installed launcher, named by user-scope configs. */
+  launcherPath: string;
+  /** Name committed project configs use for the launcher (it must be on PATH). */
+  launcherName?: string;
+  /** Keychain accounts of our service that already exist, with the fingerprint of their value. */
+  existing?: Map<string, string>;
+  /** Per secret fingerprint: 1 keeps it in its (locked-down) file, 2 moves it to the keychain. */
+  levels?: Map<string, 1 | 2>;
+  /** Remove shell-history lines holding migrated secrets (never by default). */
+  removeHistory?: boolean;
+  only?: ActionGroup[];
+}
+
+/** A secret the plan moves, with the name it gets in the keychain. */
+export interface PlannedSecret {
+  fingerprint: string;
+  account: string;
+  provider: string;
+  kind: string;
+  level: 1 | 2;
+  used: boolean;
+}
+
+const REF_IN_VALUE = /\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}|\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** Env var names a server's config expands from its environment (`${VAR}`, `${env:VAR}`, `${{ secrets.X }}`). */
+function referencedNames(server: Server): Set<string> {
+  const names = new Set<string>();
+  const scan = (v: string) => {
+    for (const m of v.matchAll(REF_IN_VALUE)) names.add((m[1] ?? m[2])!);
+  };
+  for (const e of server.env) scan(e.value.value);
+  for (const h of server.headers) scan(h.value.value);
+  for (const a of server.args) scan(a.value);
+  if (server.url) scan(server.url.value);
+  return names;
+}
+
+function sanitizeName(s: string): string {
+  return s.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'SECRET';
+}
+
+/** The keychain account for a secret: its env/.env key, else a name built from server and kind. */
+function baseName(hits: SecretHit[]): { name: string; server?: string } {
+  const byPriority = (w: SecretHit['where']) => ['env', 'dotenv', 'header', 'history', 'backup', 'arg', 'url', 'text'].indexOf(w);
+  const sorted = [...hits].sort((a, b) => byPriority(a.where) - byPriority(b.where));
+  for (const h of sorted) {
+    if (h.key && h.wholeValue !== false && !/^(authorization|proxy-authorization|cookie)$/i.test(h.key) && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(h.key)) {
+      return { name: h.key, server: h.server };
+    }
+  }
+  const first = sorted[0]!;
+  const owner = first.server ? sanitizeName(first.server) + '_' : '';
+  const kind = first.detection.kind === 'database-password' || first.where === 'url' ? 'PASSWORD' : sanitizeName(first.detection.kind);
+  return { name: `${owner}${kind}`, server: first.server };
+}
+
+function isConfigPlace(h: SecretHit): boolean {
+  return h.where === 'env' || h.where === 'header' || h.where === 'arg' || h.where === 'url';
+}
+
+export function planMigration(report: AuditReport, details: AuditDetails, opts: PlanOptions): { plan: Plan; secrets: PlannedSecret[] } {
+  const lib = opts.platform === 'win32' ? win32 : posix;
+  const inside = (file: string, dir: string) => {
+    const rel = lib.relative(dir, file);
+    return rel === '' || (!rel.startsWith('..') && !lib.isAbsolute(rel));
+  };
+  const allowed = (file: string) => inside(file, opts.workspace) || inside(file, opts.home);
+  const symlinkedOut = new Set(report.findings.filter((f) => f.rule === 'symlink-outside').map((f) => f.file));
+  const writable = (file: string) => allowed(file) && !symlinkedOut.has(file);
+  const leftOver: Plan['leftOver'] = [];
+
+  // Group places by secret value.
+  const bySecret = new Map<string, SecretHit[]>();
+  for (const h of details.hits) {
+    const fp = fingerprint(h.detection.value);
+    bySecret.set(fp, [...(bySecret.get(fp) ?? []), h]);
+  }
+
+  // Which .env keys MCP servers use: through envFile, or by name in `${VAR}` references.
+  const namesUsed = new Map<string, Server[]>();
+  for (const s of details.servers) {
+    for (const n of referencedNames(s)) namesUsed.set(n, [...(namesUsed.get(n) ?? []), s]);
+  }
+  const serversOfEnvFile = (file: string) =>
+    (details.envFileUsers.get(file) ?? []).flatMap((u) =>
+      details.servers.filter((s) => s.client === u.client && s.name === u.server && s.file === u.file),
+    );
+
+  const taken = new Map<string, string>(opts.existing ?? []);
+  const secrets: PlannedSecret[] = [];
+  const stores: Action[] = [];
+  const removals: Action[] = [];
+  const backupDeletes = new Map<string, Set<string>>();
+  const historyLines = new Map<string, { lines: Set<number>; fps: Set<string> }>();
+  /** Rewrites grouped by config file and server. */
+  const rewrites = new Map<string, Extract<Action, { kind: 'rewrite-config' }>>();
+
+  const rewriteFor = (server: Server) => {
+    const id = `${server.file}\0${server.client}\0${server.name}`;
+    let r = rewrites.get(id);
+    if (!r) {
+      r = {
+        kind: 'rewrite-config',
+        file: server.file,
+        client: server.client,
+        scope: server.scope,
+        server: server.name,
+        serverPath: server.path,
+        replace: [],
+        launcher: server.transport === 'stdio',
+      };
+      rewrites.set(id, r);
+    }
+    return r;
+  };
+
+  for (const [fp, hits] of bySecret) {
+    const configHits = hits.filter((h) => isConfigPlace(h) && h.path);
+    // A secret that is only part of a .env value (the password in a DATABASE_URL) stays there:
+    // the rest of the value is not ours to move, and nothing could resolve half a line.
+    const dotenvHits = hits.filter((h) => h.where === 'dotenv' && h.wholeValue);
+    const usingServers = new Map<string, Server>();
+    for (const h of dotenvHits) {
+      for (const s of [...serversOfEnvFile(h.file), ...(h.key ? (namesUsed.get(h.key) ?? []) : [])]) {
+        usingServers.set(`${s.file}\0${s.client}\0${s.name}`, s);
+      }
+    }
+    const used = configHits.length > 0 || usingServers.size > 0;
+    const level = opts.levels?.get(fp) ?? (used ? 2 : 1);
+    const first = hits[0]!;
+    const { name, server } = baseName(hits);
+    let account = name;
+    if (taken.has(account) && taken.get(account) !== fp) account = `${name}@${server ?? 'workspace'}`;
+    for (let n = 2; taken.has(account) && taken.get(account) !== fp; n++) account = `${name}@${server ?? 'workspace'}-${n}`;
+    const planned: PlannedSecret = { fingerprint: fp, account, provider: first.detection.provider, kind: first.detection.kind, level, used };
+    secrets.push(planned);
+    if (level === 1) continue;
+    taken.set(account, fp);
+
+    const blocked = [...configHits, ...dotenvHits].filter((h) => !writable(h.file));
+    for (const h of blocked) {
+      leftOver.push({ rule: 'plaintext-secret', file: h.file, server: h.server, why: 'the file is a link that leaves the workspace and home: change it where it lives' });
+    }
+    const from: ValueLocation[] = hits
+      .filter((h) => h.where !== 'history' || hits.length === 1)
+      .map((h) => ({
+        file: h.file,
+        where: h.where,
+        ...(h.path ? { path: h.path } : {}),
+        ...(h.key ? { key: h.key } : {}),
+        line: h.line,
+        column: h.column,
+        ...(h.client ? { client: h.client } : {}),
+        ...(h.server ? { server: h.server } : {}),
+      }));
+    stores.push({
+      kind: 'store-secret',
+      service: KEYCHAIN_SERVICE,
+      account,
+      fingerprint: fp,
+      provider: planned.provider,
+      secretKind: planned.kind,
+      from,
+    });
+
+    // Config places become references.
+    for (const h of configHits) {
+      if (!writable(h.file)) continue;
+      const server = details.servers.find((s) => s.file === h.file && s.name === h.server && s.client === h.client);
+      if (!server) continue;
+      if (server.transport !== 'stdio') {
+        leftOver.push({
+          rule: 'plaintext-secret',
+          file: h.file,
+          server: server.name,
+          why: `remote server "${server.name}": the launcher starts only local servers, so replace the ${h.key ?? h.where} value by hand with the client's own secret mechanism; the value is in the keychain as ${KEYCHAIN_SERVICE}/${account}`,
+        });
+        continue;
+      }
+      const whole = h.detection.start === 0 && h.detection.end === valueAt(server, h.path!)?.length;
+      rewriteFor(server).replace.push({
+        location: { file: h.file, where: h.where, path: h.path!, ...(h.key ? { key: h.key } : {}), line: h.line, column: h.column },
+        fingerprint: fp,
+        reference: whole && h.where === 'env' ? formatReference(KEYCHAIN_SERVICE, account) : formatInlineReference(KEYCHAIN_SERVICE, account),
+      });
+    }
+    // Servers that got the value from a .env file now get it from the keychain, through the launcher.
+    for (const s of usingServers.values()) {
+      if (!writable(s.file) || s.transport !== 'stdio') continue;
+      const keys = new Set(dotenvHits.map((h) => h.key).filter((k): k is string => Boolean(k)));
+      for (const key of keys) {
+        const path: DocPath = [...s.path, 'env', key];
+        const r = rewriteFor(s);
+        if (!r.replace.some((x) => pathEq(x.location.path, path))) {
+          r.replace.push({ location: { file: s.file, where: 'env', path, key }, fingerprint: fp, reference: formatReference(KEYCHAIN_SERVICE, account) });
+        }
+      }
+    }
+    // The .env lines go once every consumer reads the keychain.
+    const byFile = new Map<string, string[]>();
+    for (const h of dotenvHits) if (h.key && writable(h.file)) byFile.set(h.file, [...(byFile.get(h.file) ?? []), h.key]);
+    for (const [file, keys] of byFile) removals.push({ kind: 'remove-plaintext', file, keys: [...new Set(keys)], fingerprints: [fp] });
+    for (const h of hits.filter((x) => x.where === 'backup')) {
+      backupDeletes.set(h.file, new Set([...(backupDeletes.get(h.file) ?? []), fp]));
+    }
+    for (const h of hits.filter((x) => x.where === 'history')) {
+      const e = historyLines.get(h.file) ?? { lines: new Set<number>(), fps: new Set<string>() };
+      e.lines.add(h.line);
+      e.fps.add(fp);
+      historyLines.set(h.file, e);
+    }
+  }
+
+  // File modes and .gitignore need no keychain: they come first.
+  const chmods: Action[] = [];
+  for (const [file, info] of details.secretFiles) {
+    if (info.kind === 'backup' || info.mode === undefined || opts.platform === 'win32') continue;
+    if ((info.mode & 0o077) === 0) continue;
+    if (!writable(file)) {
+      leftOver.push({ rule: 'file-permissions', file, why: 'the file is a link that leaves the workspace and home: chmod it where it lives' });
+      continue;
+    }
+    chmods.push({ kind: 'chmod', file, from: info.mode, to: 0o600 });
+  }
+  const ignoreEntries = report.findings
+    .filter((f) => f.rule === 'env-not-gitignored' && !f.suppressed && inside(f.file, opts.workspace))
+    .map((f) => '/' + lib.relative(opts.workspace, f.file).split(lib.sep).join('/'));
+  const gitignores: Action[] = ignoreEntries.length
+    ? [{ kind: 'gitignore', gitignore: lib.join(opts.workspace, '.gitignore'), entries: [...new Set(ignoreEntries)] }]
+    : [];
+  for (const f of report.findings.filter((x) => x.rule === 'secret-file-tracked')) {
+    leftOver.push({ rule: 'secret-file-tracked', file: f.file, why: 'git history still holds the values: rotate them (`mcp-harden rotate`)' });
+  }
+
+  const actions: Action[] = [
+    ...chmods,
+    ...gitignores,
+    ...stores,
+    ...rewrites.values(),
+    ...removals,
+    ...[...backupDeletes].map(([file, fps]): Action => ({ kind: 'delete-backup', file, fingerprints: [...fps] })),
+    ...(opts.removeHistory
+      ? [...historyLines].map(([file, e]): Action => ({ kind: 'remove-history-lines', file, lines: [...e.lines].sort((a, b) => a - b), fingerprints: [...e.fps] }))
+      : []),
+  ];
+  const only = opts.only?.length ? new Set<ActionKind>(opts.only.flatMap((g) => ACTION_GROUPS[g])) : undefined;
+  return {
+    plan: { workspace: opts.workspace, actions: only ? actions.filter((a) => only.has(a.kind)) : actions, leftOver },
+    secrets,
+  };
+}
+
+function pathEq(a: DocPath | undefined, b: DocPath): boolean {
+  return !!a && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The string a server holds at a document path (to tell a whole value from a part of one). */
+function valueAt(server: Server, path: DocPath): string | undefined {
+  for (const e of server.env) if (pathEq(e.value.path, path)) return e.value.value;
+  for (const h of server.headers) if (pathEq(h.value.path, path)) return h.value.value;
+  for (const a of server.args) if (pathEq(a.path, path)) return a.value;
+  if (server.url && pathEq(server.url.path, path)) return server.url.value;
+  return undefined;
+}
+

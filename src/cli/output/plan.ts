@@ -1,0 +1,104 @@
+// How `fix` shows a plan, its masked diffs, and what a run did. Never a secret value: every value
+// the audit saw is masked in every line shown, context lines included.
+import { structuredPatch } from 'diff';
+import type { Action, Plan } from '../../core/plan.js';
+import { maskSecret } from '../../core/secrets/index.js';
+import type { ApplyResult, FileChange } from '../../app/apply.js';
+import type { PlannedSecret } from '../../app/plan.js';
+import { createTheme } from './theme.js';
+import { tildify, truncateMiddle } from './text.js';
+
+export interface PlanView {
+  color: boolean;
+  width: number;
+  home?: string;
+  workspace: string;
+}
+
+/** Replaces every known secret value in a text with its mask, longest first. */
+export function maskAll(text: string, values: readonly string[]): string {
+  let out = text;
+  for (const v of [...values].sort((a, b) => b.length - a.length)) {
+    if (v) out = out.split(v).join(maskSecret(v));
+  }
+  return out;
+}
+
+function shortPath(p: string, view: PlanView): string {
+  const ws = view.workspace.replace(/[\\/]+$/, '');
+  if (p.startsWith(ws + '/') || p.startsWith(ws + '\\')) return p.slice(ws.length + 1);
+  return tildify(p, view.home);
+}
+
+export function describeAction(a: Action, secrets: PlannedSecret[], view: PlanView): string {
+  const p = (f: string) => shortPath(f, view);
+  switch (a.kind) {
+    case 'chmod':
+      return `chmod ${a.to.toString(8)}   ${p(a.file)} (now ${a.from.toString(8).padStart(3, '0')})`;
+    case 'gitignore':
+      return `ignore      ${a.entries.join(', ')} in ${p(a.gitignore)}`;
+    case 'store-secret': {
+      const s = secrets.find((x) => x.fingerprint === a.fingerprint);
+      return `keychain    store ${a.service}/${a.account} (${a.provider} ${a.secretKind}${s ? '' : ''}) from ${p(a.from[0]!.file)}`;
+    }
+    case 'rewrite-config':
+      return `rewrite     ${p(a.file)}: server "${a.server}"${a.launcher ? ' through the launcher' : ''}, ${a.replace.length} reference${a.replace.length === 1 ? '' : 's'}`;
+    case 'remove-plaintext':
+      return `remove      ${a.keys.join(', ')} from ${p(a.file)}`;
+    case 'delete-backup':
+      return `delete      ${p(a.file)} (client backup holding migrated secrets)`;
+    case 'remove-history-lines':
+      return `history     remove line${a.lines.length === 1 ? '' : 's'} ${a.lines.join(', ')} of ${p(a.file)}`;
+  }
+}
+
+export function renderPlan(
+  plan: Plan,
+  secrets: PlannedSecret[],
+  changes: FileChange[],
+  values: readonly string[],
+  view: PlanView,
+): string {
+  const t = createTheme(view.color);
+  const lines: string[] = [];
+  if (!plan.actions.length) lines.push('Nothing to fix: the plan is empty.');
+  else lines.push(t.bold(`Plan: ${plan.actions.length} action${plan.actions.length === 1 ? '' : 's'}`));
+  plan.actions.forEach((a, i) => lines.push(truncateMiddle(`${String(i + 1).padStart(3)}. ${describeAction(a, secrets, view)}`, view.width)));
+  const level1 = secrets.filter((s) => s.level === 1);
+  if (level1.length) {
+    lines.push('', t.bold('Kept in their files (Level 1: locked down, git-ignored; no MCP server uses them):'));
+    for (const s of level1) lines.push(`  ${s.account} (${s.provider} ${s.kind})`);
+  }
+  if (plan.leftOver.length) {
+    lines.push('', t.bold('Left for you:'));
+    for (const l of plan.leftOver) lines.push(`  ${l.rule}  ${shortPath(l.file, view)}${l.server ? ` (${l.server})` : ''}: ${l.why}`);
+  }
+  if (changes.length) {
+    lines.push('', t.bold('Changes (secret values masked):'));
+    for (const c of changes) {
+      const patch = structuredPatch(shortPath(c.file, view), shortPath(c.file, view), c.before, c.after, '', '', { context: 1 });
+      lines.push(t.bold(`--- ${patch.oldFileName}`), t.bold(`+++ ${patch.newFileName}`));
+      for (const h of patch.hunks) {
+        lines.push(t.cyan(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`));
+        for (const l of h.lines) {
+          if (l.startsWith('\\')) continue;
+          const shown = truncateMiddle(maskAll(l, values), view.width);
+          lines.push(l.startsWith('+') ? t.green(shown) : l.startsWith('-') ? t.red(shown) : shown);
+        }
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function renderApplyResult(result: ApplyResult, view: PlanView, extra: { leftAfter: number; cameBack: string[] }): string {
+  const t = createTheme(view.color);
+  const lines: string[] = [];
+  lines.push(t.bold(`Run ${result.runId}: ${result.done} done, ${result.skipped.length} skipped, ${result.failed.length} failed${result.cancelled ? ', cancelled' : ''}`));
+  for (const f of result.failed) lines.push(t.red(`  failed   ${describeAction(f.action, [], view)}: ${f.message}`));
+  for (const s of result.skipped) lines.push(t.yellow(`  skipped  ${describeAction(s.action, [], view)}: ${s.message}`));
+  for (const file of extra.cameBack) lines.push(t.red(`  plaintext came back in ${shortPath(file, view)}: a running client rewrote it; restart it and run fix again`));
+  lines.push(`Undo it with: mcp-harden undo ${result.runId}`);
+  lines.push(`Findings left at or above the threshold: ${extra.leftAfter}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,57 @@
+// A plan is an ordered list of actions built from the audit's findings and the user's choices.
+// It never holds a secret value: a secret is named by its fingerprint and where to read it from.
+import type { ClientKind, DocPath, Scope, SecretWhere } from './model.js';
+
+/** Where a plaintext value stands, so the apply step can read it (and later remove it). */
+export interface ValueLocation {
+  file: string;
+  where: SecretWhere;
+  /** Path of the string inside the document (configs), or the .env key. */
+  path?: DocPath;
+  key?: string;
+  line?: number;
+  column?: number;
+  client?: ClientKind;
+  server?: string;
+}
+
+export type Action =
+  | { kind: 'chmod'; file: string; from: number; to: number }
+  | { kind: 'gitignore'; gitignore: string; entries: string[] }
+  | {
+      kind: 'store-secret';
+      /** Keychain service and account (DESIGN §3: service `mcp-harden`, account = the secret's name). */
+      service: string;
+      account: string;
+      fingerprint: string;
+      provider: string;
+      secretKind: string;
+      /** Where the value is read from at apply time (the first readable one wins). */
+      from: ValueLocation[];
+    }
+  | {
+      kind: 'rewrite-config';
+      file: string;
+      client: ClientKind;
+      /** Project-scope configs are committed: they name the launcher by name, not by a path of this machine. */
+      scope: Scope;
+      server: string;
+      /** Path of the server entry inside the document. */
+      serverPath: DocPath;
+      /** Values to replace by a reference: each location and the reference that replaces the secret in it. */
+      replace: { location: ValueLocation; fingerprint: string; reference: string }[];
+      /** Start the server through the launcher (stdio servers). */
+      launcher: boolean;
+    }
+  | { kind: 'remove-plaintext'; file: string; keys: string[]; fingerprints: string[] }
+  | { kind: 'delete-backup'; file: string; fingerprints: string[] }
+  | { kind: 'remove-history-lines'; file: string; lines: number[]; fingerprints: string[] };
+
+export type ActionKind = Action['kind'];
+
+export interface Plan {
+  workspace: string;
+  actions: Action[];
+  /** Findings the plan cannot fix, with why (remote server without a secret mechanism, …). */
+  leftOver: { rule: string; file: string; server?: string; why: string }[];
+}
