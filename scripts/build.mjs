@@ -1,6 +1,6 @@
 // Bundles the CLI into one file so start-up does not pay for resolving many modules.
 import { build } from 'esbuild';
-import { chmod, readFile } from 'node:fs/promises';
+import { chmod, copyFile, readFile } from 'node:fs/promises';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -30,3 +30,5 @@ await build({
 });
 
 await chmod(new URL('../dist/cli.js', import.meta.url), 0o755);
+// The sh launcher ships next to the bundle; src/app/launcher.ts finds it from dist/ and dist/chunks/.
+await copyFile(new URL('../src/launcher/mcp-harden-launch.sh', import.meta.url), new URL('../dist/mcp-harden-launch.sh', import.meta.url));

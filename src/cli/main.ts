@@ -17,6 +17,9 @@ import { renderJson } from './output/json.js';
 import { renderSarif } from './output/sarif.js';
 import { colorEnabled } from './output/theme.js';
 import { buildSandbox } from '../demo/sandbox.js';
+import { runFix, runSecrets, runUndo, type FixCliOptions, type UndoCliOptions } from './fix-commands.js';
+import { ACTION_GROUPS } from '../app/plan.js';
+import type { SecretStore } from '../ports/secret-store.js';
 
 declare const __MCP_HARDEN_VERSION__: string;
 const VERSION = typeof __MCP_HARDEN_VERSION__ === 'string' ? __MCP_HARDEN_VERSION__ : '0.0.0-dev';
@@ -232,6 +235,98 @@ The interactive wizard is not part of this version yet, so the demo runs \`audit
           say('\nThe sandbox was removed.');
         }
       }
+    });
+
+  const openStore = async (): Promise<SecretStore> => {
+    const [{ openSecretStore }, { nodeProcessRunner }] = await Promise.all([
+      import('../adapters/secret-store/index.js'),
+      import('../adapters/process.js'),
+    ]);
+    const store = await openSecretStore({ platform: process.platform, runner: nodeProcessRunner });
+    await store.probe();
+    return store;
+  };
+  const fixContext = (cmd: Command) => {
+    const globals = cmd.optsWithGlobals() as GlobalOptions;
+    const workspace = resolve(globals.workspace ?? process.cwd());
+    const host = hostEnv();
+    return { globals, workspace, host };
+  };
+
+  program
+    .command('fix')
+    .description('apply the recommended plan: lock files down, git-ignore .env files, move secrets into the OS keychain')
+    .option('--dry-run', 'print the plan and the changes it would make (secrets masked); change nothing')
+    .option('-y, --yes', 'apply without asking (needed when not on a terminal)')
+    .option('--only <groups>', `only these kinds of action, comma-separated: ${Object.keys(ACTION_GROUPS).join(', ')}`)
+    .option('--remove-history', 'also remove shell-history lines that hold migrated secrets')
+    .addHelpText(
+      'after',
+      `
+Each run is journaled in the state directory; \`mcp-harden undo\` puts every file back byte for byte.
+Exit codes: 0 done · 1 an action failed · 2 usage · 10 no usable keychain (chmod and .gitignore still
+applied) · 130 cancelled.`,
+    )
+    .action(async (opts: FixCliOptions, cmd: Command) => {
+      const { globals, workspace, host } = fixContext(cmd);
+      if (!(await nodeFs.inspect(workspace))) throw new UsageError(`workspace ${workspace} does not exist`);
+      const audit = {
+        host,
+        workspace,
+        noHome: !globals.home,
+        configs: globals.config,
+        ...(globals.client ? { client: globals.client } : {}),
+        failOn: 'high' as Severity,
+        ignore: await loadIgnoreList(workspace),
+        version: VERSION,
+      };
+      setExit(
+        await runFix({ fs: nodeFs, workspacePort: { findEnvFiles, gitFacts }, openStore }, { audit }, { ...opts, json: globals.json }, writeOut),
+      );
+    });
+
+  program
+    .command('undo')
+    .description('put back every file a run changed, byte for byte (default: the last run)')
+    .argument('[run]', 'the run id (see --list)')
+    .option('--list', 'list the runs')
+    .option('--delete-secrets', 'also delete the keychain items the run created')
+    .option('--force', 'also restore files that changed since the run')
+    .action(async (run: string | undefined, opts: UndoCliOptions, cmd: Command) => {
+      const { globals, workspace, host } = fixContext(cmd);
+      setExit(await runUndo(host, run, { ...opts, json: globals.json }, openStore, [workspace, host.home], writeOut));
+    });
+
+  program
+    .command('secrets')
+    .description('list the secrets mcp-harden stored: name, where referenced, created and rotated dates; never values')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const { globals, host } = fixContext(cmd);
+      setExit(await runSecrets(host, { json: globals.json }, openStore, writeOut));
+    });
+
+  program
+    .command('exec')
+    .description('the portable launcher: resolve keychain references in its environment and arguments, then become CMD')
+    .usage('-- CMD [ARGS...]')
+    .argument('<command...>', 'the server command and its arguments')
+    .allowUnknownOption()
+    .addHelpText(
+      'after',
+      `
+References: an environment value keychain:SERVICE/ACCOUNT, or {{keychain:SERVICE/ACCOUNT}} inside an
+argument or environment value. Nothing is written to stdout. Exit codes: CMD's own · 2 usage or a
+malformed reference · 10 a missing secret or an unusable keychain · 127 CMD not found.`,
+    )
+    .action(async (command: string[]) => {
+      // Loaded here so that other commands do not pay for it.
+      const [{ execWithSecrets }, { openSecretStore }, { nodeProcessRunner }] = await Promise.all([
+        import('../app/exec.js'),
+        import('../adapters/secret-store/index.js'),
+        import('../adapters/process.js'),
+      ]);
+      const store = () => openSecretStore({ platform: process.platform, runner: nodeProcessRunner });
+      setExit(await execWithSecrets(command, process.env, store));
     });
 
   return program;
