@@ -1,11 +1,13 @@
 // Benchmarks with their targets:
 //   walker:     `mcp-harden audit` on a 400,000-file workspace vs `find` with the same pruning (≤ 1.5×)
 //   cold start: `mcp-harden audit` on a small project vs `node -e 0` (≤ 3×)
+//   launcher:   `mcp-harden-launch true` with two keychain references vs the guide's
+//               `sh -c 'A=$(secret-tool lookup …) B=$(…) exec true'` (≤ 1.3×), see bench/launcher.mjs
 // Each side runs several times, interleaved with its baseline, and medians are compared, so a
 // noisy moment hits both sides alike. The walker is also timed alone (built from src with esbuild)
 // so it can be tuned before the CLI exists.
 //
-// Usage: node bench/run.mjs [--runs N] [--only walker|startup] [--cli dist/cli.js]
+// Usage: node bench/run.mjs [--runs N] [--only walker|startup|launcher] [--cli dist/cli.js]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -175,9 +177,30 @@ function startupBench() {
   verdict('cold start: cli audit vs node -e 0', ratioOf('cli audit'), START_TARGET);
 }
 
+function launcherBench() {
+  // It needs a keyring of its own, so it runs in a private one; more runs, as each is short.
+  console.log('\nlauncher start-up (private keyring):');
+  const runs = String(Math.max(21, RUNS * 3));
+  const r = spawnSync('bash', [join(repo, 'scripts/with-keyring.sh'), node, join(repo, 'bench/launcher.mjs'), '--json', '--runs', runs], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (!line) {
+    console.log(`  failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    verdict('launcher: mcp-harden-launch vs guide sh -c', undefined, 1.3, 'bench/launcher.mjs failed');
+    return;
+  }
+  const result = JSON.parse(line);
+  console.log(`  ${result.runs} interleaved runs per side:`);
+  const ratioOf = table(result.rows, 'guide sh -c');
+  verdict('launcher: mcp-harden-launch vs guide sh -c', ratioOf('launcher (installed)'), result.target);
+}
+
 console.log(`node ${process.version} (${node})`);
 if (ONLY === 'all' || ONLY === 'walker') await walkerBench();
 if (ONLY === 'all' || ONLY === 'startup') startupBench();
+if (ONLY === 'all' || ONLY === 'launcher') launcherBench();
 console.log('');
 for (const v of verdicts) console.log(v);
 // Any target that failed or could not be measured fails the run, so it is never mistaken for a pass.

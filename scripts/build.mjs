@@ -1,8 +1,11 @@
 // Bundles the CLI into one file so start-up does not pay for resolving many modules.
 import { build } from 'esbuild';
-import { chmod, copyFile, readFile } from 'node:fs/promises';
+import { chmod, copyFile, readFile, rm } from 'node:fs/promises';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+
+// Chunk names carry a hash: start clean so old ones do not pile up.
+await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: 'src/cli/entry.ts' },

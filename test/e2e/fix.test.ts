@@ -1,0 +1,271 @@
+// `fix`, `undo` and `secrets` on the built binary, against a private gnome-keyring (npm test runs
+// the suite through scripts/with-keyring.sh). The sandbox holds synthetic tokens only.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildSandbox, type Sandbox } from '../../src/demo/sandbox.js';
+
+const ROOT = resolve(__dirname, '../..');
+const CLI = join(ROOT, 'dist/cli.js');
+const outputs: string[] = [];
+const sandboxes: Sandbox[] = [];
+
+function requireKeyring(): void {
+  if (process.env.MCP_HARDEN_TEST_KEYRING !== '1' || !process.env.DBUS_SESSION_BUS_ADDRESS) {
+    throw new Error('these tests need the private keyring: run through scripts/with-keyring.sh (npm test does)');
+  }
+}
+
+function envFor(sb: Sandbox, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...sb.env,
+    XDG_STATE_HOME: join(sb.home, '.local', 'state'),
+    DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS ?? '',
+    ...(process.env.XDG_RUNTIME_DIR ? { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR } : {}),
+    ...extra,
+  };
+}
+
+function run(sb: Sandbox, args: string[], extra: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: sb.workspace,
+    env: envFor(sb, extra),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
+  outputs.push(r.stdout, r.stderr);
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file under a directory: content hash and mode. */
+function snapshot(dir: string, skip: (p: string) => boolean = () => false, acc = new Map<string, string>()): Map<string, string> {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (skip(p)) continue;
+    const st = lstatSync(p);
+    if (st.isDirectory()) snapshot(p, skip, acc);
+    else if (st.isSymbolicLink()) acc.set(p, 'link');
+    else acc.set(p, `${(st.mode & 0o777).toString(8)}:${createHash('sha256').update(readFileSync(p)).digest('hex')}`);
+  }
+  return acc;
+}
+
+/** Every file under a directory whose bytes contain the value. */
+function filesHolding(dir: string, value: string): string[] {
+  const needle = Buffer.from(value, 'utf8');
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      const st = lstatSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile() && readFileSync(p).includes(needle)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function lookup(account: string): string | null {
+  const r = spawnSync('secret-tool', ['lookup', 'service', 'mcp-harden', 'account', account], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout : null;
+}
+
+function clearItems(accounts: string[]): void {
+  for (const a of accounts) spawnSync('secret-tool', ['clear', 'service', 'mcp-harden', 'account', a]);
+}
+
+/** Secrets that every place of which `fix --yes --remove-history` moves into the keychain. */
+const MIGRATED = ['github', 'slack', 'brave', 'sentry', 'openai', 'notion', 'stripe'] as const;
+const ACCOUNTS = [
+  'GITHUB_PERSONAL_ACCESS_TOKEN',
+  'SLACK_BOT_TOKEN',
+  'BRAVE_API_KEY',
+  'SENTRY_ACCESS_TOKEN',
+  'OPENAI_API_KEY',
+  'NOTION_TOKEN',
+  'STRIPE_SECRET_KEY',
+  'PASSWORD',
+  'LINEAR_API_KEY',
+];
+const isState = (p: string) => p.includes(`${join('.local', 'state')}`) || p.includes(join('.local', 'share', 'mcp-harden')) || p.includes(join('.local', 'bin'));
+
+beforeAll(() => {
+  requireKeyring();
+  const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+});
+
+afterAll(() => {
+  const all = outputs.join('\n');
+  for (const sb of sandboxes) {
+    for (const [name, value] of Object.entries(sb.secrets)) expect(all.includes(value), `${name} appeared in output`).toBe(false);
+    rmSync(sb.root, { recursive: true, force: true });
+  }
+  clearItems(ACCOUNTS);
+});
+
+function fresh(seed: string): Sandbox {
+  clearItems(ACCOUNTS);
+  const sb = buildSandbox({ seed });
+  sandboxes.push(sb);
+  return sb;
+}
+
+describe('fix on a machine with several clients', () => {
+  test('--dry-run shows the plan with masked diffs and changes nothing', () => {
+    const sb = fresh('dry');
+    const before = snapshot(sb.root);
+    const r = run(sb, ['fix', '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Plan: \d+ actions/);
+    expect(r.stdout).toContain('+      "GITHUB_PERSONAL_ACCESS_TOKEN": "keychain:mcp-harden/GITHUB_PERSONAL_ACCESS_TOKEN"');
+    expect(r.stdout).toContain('-      "GITHUB_PERSONAL_ACCESS_TOKEN": "ghp_…(40)"');
+    expect(snapshot(sb.root, isState)).toEqual(new Map([...before].filter(([p]) => !isState(p))));
+    expect(lookup('GITHUB_PERSONAL_ACCESS_TOKEN')).toBeNull();
+  });
+
+  test('without --yes and without a terminal it refuses and changes nothing', () => {
+    const sb = fresh('noyes');
+    const before = snapshot(sb.root);
+    const r = run(sb, ['fix']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--yes');
+    expect(snapshot(sb.root)).toEqual(before);
+  });
+
+  test('--yes moves every secret an MCP server uses into the keychain, and undo puts every file back', async () => {
+    const sb = fresh('apply');
+    const before = snapshot(sb.root);
+
+    // Watch every process's arguments while the run goes on: no secret may ever be in them.
+    const child = spawn(process.execPath, [CLI, 'fix', '--yes', '--remove-history'], { cwd: sb.workspace, env: envFor(sb), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const seenInArgs: string[] = [];
+    const values = Object.values(sb.secrets);
+    const poll = setInterval(() => {
+      for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+        try {
+          const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          for (const v of values) if (cmd.includes(v)) seenInArgs.push(pid);
+        } catch {
+          // gone
+        }
+      }
+    }, 5);
+    const code = await new Promise<number | null>((res) => child.on('close', res));
+    clearInterval(poll);
+    outputs.push(stdout, stderr);
+    expect(stderr + stdout).toMatch(/Run \d{8}-\d{6}-[0-9a-f]{4}: \d+ done, 0 skipped, 0 failed/);
+    expect(code).toBe(0);
+    expect(seenInArgs).toEqual([]);
+
+    // No file under HOME or the workspace holds a migrated value, the state dir and backups included.
+    for (const name of MIGRATED) expect(filesHolding(sb.root, sb.secrets[name]), name).toEqual([]);
+    // Every value is in the keychain, as keytar and secret-tool see it.
+    expect(lookup('GITHUB_PERSONAL_ACCESS_TOKEN')).toBe(sb.secrets.github);
+    expect(lookup('STRIPE_SECRET_KEY')).toBe(sb.secrets.stripe);
+    expect(lookup('OPENAI_API_KEY')).toBe(sb.secrets.openai);
+    expect(lookup('PASSWORD')).toBe(sb.secrets.postgresPassword);
+    // Files that held secrets are owner-only.
+    for (const f of [join(sb.home, '.claude.json'), join(sb.home, '.cursor/mcp.json'), join(sb.workspace, '.env'), join(sb.workspace, '.env.local')]) {
+      expect(lstatSync(f).mode & 0o777, f).toBe(0o600);
+    }
+    // .env is now git-ignored.
+    expect(readFileSync(join(sb.workspace, '.gitignore'), 'utf8')).toContain('/.env');
+
+    // The rewritten user config starts its server with the secret under a GUI client's environment.
+    const claude = JSON.parse(readFileSync(join(sb.home, '.claude.json'), 'utf8'));
+    const gh = claude.mcpServers.github;
+    expect(gh.env.GITHUB_PERSONAL_ACCESS_TOKEN).toBe('keychain:mcp-harden/GITHUB_PERSONAL_ACCESS_TOKEN');
+    expect(gh.args.slice(0, 1)).toEqual(['npx']);
+    const gui = {
+      PATH: '/usr/bin:/bin',
+      HOME: sb.home,
+      DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS!,
+      ...(process.env.XDG_RUNTIME_DIR ? { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR } : {}),
+      ...gh.env,
+    };
+    const probe = spawnSync('env', ['-i', ...Object.entries(gui).map(([k, v]) => `${k}=${v}`), gh.command, '/bin/sh', '-c', 'printf %s "$GITHUB_PERSONAL_ACCESS_TOKEN" | sha256sum'], {
+      encoding: 'utf8',
+    });
+    expect(probe.status).toBe(0);
+    expect(probe.stdout.split(' ')[0]).toBe(createHash('sha256').update(sb.secrets.github).digest('hex'));
+
+    // The args of the postgres server carry an inline reference now.
+    const cursor = JSON.parse(readFileSync(join(sb.home, '.cursor/mcp.json'), 'utf8'));
+    expect(cursor.mcpServers.postgres.args.at(-1)).toBe('postgresql://app:{{keychain:mcp-harden/PASSWORD}}@db.internal:5432/app');
+
+    // secrets lists them, never a value.
+    const secrets = run(sb, ['secrets', '--json']);
+    expect(secrets.code).toBe(0);
+    const listed = JSON.parse(secrets.stdout).secrets.map((s: { account: string }) => s.account);
+    expect(listed).toEqual(expect.arrayContaining(['GITHUB_PERSONAL_ACCESS_TOKEN', 'STRIPE_SECRET_KEY']));
+
+    // A second fix finds nothing left to move.
+    const again = run(sb, ['fix', '--yes', '--json']);
+    expect(again.code).toBe(0);
+
+    // undo puts every file back byte for byte, modes included.
+    const list = run(sb, ['undo', '--list', '--json']);
+    const runs = JSON.parse(list.stdout).runs;
+    expect(runs.length).toBeGreaterThanOrEqual(1);
+    const first = runs.map((x: { id: string }) => x.id).sort()[0];
+    const u1 = run(sb, ['undo']);
+    expect(u1.code).toBe(0);
+    const u2 = run(sb, ['undo', first, '--delete-secrets']);
+    expect(u2.code).toBe(0);
+    expect(snapshot(sb.root, isState)).toEqual(new Map([...before].filter(([p]) => !isState(p))));
+    expect(lookup('GITHUB_PERSONAL_ACCESS_TOKEN')).toBeNull();
+  });
+
+  test('without a usable keychain it still locks files down, skips the rest, and exits 10', () => {
+    const sb = fresh('nokeychain');
+    const claudeBefore = readFileSync(join(sb.home, '.claude.json'), 'utf8');
+    const r = run(sb, ['fix', '--yes'], { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
+    expect(r.code).toBe(10);
+    expect(r.stderr).toMatch(/keychain|Secret Service/i);
+    expect(lstatSync(join(sb.home, '.claude.json')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(sb.home, '.claude.json'), 'utf8')).toBe(claudeBefore);
+    expect(r.stderr + r.stdout).toContain('skipped');
+  });
+});
+
+describe('crash safety', () => {
+  // A kill at each action boundary, and inside writes: every file still parses, every secret is in
+  // its file or in the keychain, and a new fix completes.
+  const points = [
+    ...Array.from({ length: 28 }, (_, i) => `action:before:${i}`),
+    'action:after:12',
+    'write:temp-written@1',
+    'write:temp-synced@3',
+    'write:renamed@5',
+  ];
+  test.each(points)('killed at %s', (point) => {
+    const sb = fresh(`crash-${point.replace(/\W/g, '')}`);
+    const r = run(sb, ['fix', '--yes'], { MCP_HARDEN_TEST_HOOKS: '1', MCP_HARDEN_TEST_CRASH: point });
+    expect(r.signal === 'SIGKILL' || r.code === 0).toBe(true);
+    const audit = run(sb, ['audit', '--json']);
+    const report = JSON.parse(audit.stdout);
+    expect(report.findings.filter((f: { rule: string }) => f.rule === 'config-unparseable')).toEqual([]);
+    for (const [name, value] of Object.entries(sb.secrets)) {
+      if (name === 'anthropic' || name === 'linear') continue;
+      const inFiles = filesHolding(sb.root, value).filter((p) => !isState(p)).length > 0;
+      const inKeychain = ACCOUNTS.some((a) => lookup(a) === value);
+      expect(inFiles || inKeychain, `${name} lost after a kill at ${point}`).toBe(true);
+    }
+    // The interrupted run is reported, and a new fix completes.
+    const again = run(sb, ['fix', '--yes']);
+    expect(again.code).toBe(0);
+    if (r.signal === 'SIGKILL') expect(again.stderr).toContain('was interrupted');
+    for (const name of MIGRATED.filter((n) => n !== 'github')) {
+      expect(filesHolding(sb.root, sb.secrets[name]).filter((p) => !isState(p)), name).toEqual([]);
+    }
+  });
+});
