@@ -3,7 +3,7 @@
 // since it was read is not written, and a symlink is written through only when its target stays
 // inside the allowed roots (workspace and home).
 import { createHash, randomBytes } from 'node:crypto';
-import { lstat, open, readFile, realpath, rename, stat, unlink, chmod } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, realpath, rename, stat, unlink, chmod } from 'node:fs/promises';
 import { basename, dirname, join, relative, isAbsolute, resolve } from 'node:path';
 import { EXIT, HardenError } from '../core/errors.js';
 import { crashPoint } from './test-hooks.js';
@@ -121,6 +121,32 @@ export interface WriteOptions {
   mode?: number;
   /** Roots a symlink's target must stay inside to be written through (workspace, home). */
   allowedRoots?: string[];
+}
+
+/**
+ * Removes temp files an interrupted write left beside a file (they may hold a half-migrated copy
+ * of it). Returns how many were removed. Never follows a link: it only lists the directory.
+ */
+export async function removeStaleTemps(path: string): Promise<number> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.mcp-harden-`;
+  let removed = 0;
+  let names: string[] = [];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length))) continue;
+    try {
+      await unlink(join(dir, name));
+      removed++;
+    } catch {
+      // Gone already.
+    }
+  }
+  return removed;
 }
 
 export async function writeAtomic(path: string, data: string | Buffer, opts: WriteOptions = {}): Promise<FileStamp> {

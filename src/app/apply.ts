@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { chmodSafe, readForEdit, writeAtomic, type FileStamp } from '../adapters/atomic-write.js';
+import { chmodSafe, readForEdit, removeStaleTemps, writeAtomic, type FileStamp } from '../adapters/atomic-write.js';
 import { crashPoint } from '../adapters/test-hooks.js';
 import { inferSource, parseConfig } from '../core/clients/index.js';
 import { editConfig, editDotenv, removeLines, appendGitignore, type ConfigChange } from '../core/edit/index.js';
@@ -41,6 +41,8 @@ export interface ApplyDeps {
   onEvent?(e: ApplyEvent): void;
   /** Checked between actions: an abort stops cleanly, never inside an action. */
   signal?: AbortSignal;
+  /** Files of interrupted runs, whose stale temp files are removed too. */
+  staleFiles?: string[];
   /** Checks a reference resolves to the value through the launcher; defaults to running it. */
   resolvesTo?(service: string, account: string, value: string): Promise<boolean>;
 }
@@ -70,6 +72,10 @@ export interface FileChange {
 }
 
 const KEYCHAIN_KINDS = new Set<Action['kind']>(['store-secret', 'rewrite-config', 'remove-plaintext', 'delete-backup', 'remove-history-lines']);
+
+function actionFile(a: Action): string {
+  return a.kind === 'gitignore' ? a.gitignore : a.kind === 'store-secret' ? (a.from[0]?.file ?? '') : a.file;
+}
 
 function pathEq(a: DocPath | undefined, b: DocPath): boolean {
   return !!a && a.length === b.length && a.every((x, i) => x === b[i]);
@@ -291,6 +297,11 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
     });
     result.files.push(change.file);
   };
+
+  // A crash inside an earlier write can leave a temp copy beside a file: it goes first.
+  for (const file of new Set([...plan.actions.map(actionFile), ...(deps.staleFiles ?? [])])) {
+    await removeStaleTemps(file);
+  }
 
   try {
     for (let seq = 0; seq < plan.actions.length; seq++) {

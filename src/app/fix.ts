@@ -117,6 +117,11 @@ export async function applyFix(
     launcher = { scriptPath: installed.scriptPath, link: installed.link };
   }
   const journal = new Journal({ stateDir: prepared.stateDir });
+  const staleFiles: string[] = [];
+  for (const run of prepared.interrupted) {
+    const record = await journal.read(run.id);
+    for (const step of record.steps) for (const u of step.undo) if (u.kind === 'file') staleFiles.push(u.path);
+  }
   const store = prepared.store;
   const vault = new BackupVault({ stateDir: prepared.stateDir, store: store ?? unavailableStore(prepared.keychainError) });
   const meta = new SecretsMeta({ stateDir: prepared.stateDir });
@@ -130,6 +135,7 @@ export async function applyFix(
       journal,
       meta,
       launcherPath: prepared.launcherPath,
+      staleFiles,
       allowedRoots: [opts.audit.workspace, host.home],
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),

@@ -152,11 +152,14 @@ export function planMigration(report: AuditReport, details: AuditDetails, opts: 
         usingServers.set(`${s.file}\0${s.client}\0${s.name}`, s);
       }
     }
-    const used = configHits.length > 0 || usingServers.size > 0;
+    // A value already in the keychain (an earlier or interrupted run) keeps its name, and its
+    // remaining copies (backups, history) are cleaned up like any migrated secret's.
+    const storedAs = [...(opts.existing ?? [])].find(([, f]) => f === fp)?.[0];
+    const used = configHits.length > 0 || usingServers.size > 0 || storedAs !== undefined;
     const level = opts.levels?.get(fp) ?? (used ? 2 : 1);
     const first = hits[0]!;
     const { name, server } = baseName(hits);
-    let account = name;
+    let account = storedAs ?? name;
     if (taken.has(account) && taken.get(account) !== fp) account = `${name}@${server ?? 'workspace'}`;
     for (let n = 2; taken.has(account) && taken.get(account) !== fp; n++) account = `${name}@${server ?? 'workspace'}-${n}`;
     const planned: PlannedSecret = { fingerprint: fp, account, provider: first.detection.provider, kind: first.detection.kind, level, used };

@@ -233,7 +233,7 @@ OPENAI_API_KEY = "${s.openai}"
   write(join(workspace, '.gitignore'), 'node_modules/\n.env.local\n');
   write(join(workspace, 'package.json'), json({ name: 'acme-app', private: true }));
   // A vendored tree the scan must skip.
-  write(join(workspace, 'node_modules', 'some-lib', '.env'), `SOME_LIB_TOKEN=${s.brave}\n`);
+  write(join(workspace, 'node_modules', 'some-lib', '.env'), `SOME_LIB_TOKEN=${fakeHex(`${opts.seed ?? 'demo'}-vendored`, 32)}\n`);
 
   git(workspace, ['init', '-q']);
   git(workspace, ['add', '.mcp.json', '.gitignore', 'package.json', '.env.example']);

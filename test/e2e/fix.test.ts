@@ -122,8 +122,8 @@ describe('fix on a machine with several clients', () => {
     const r = run(sb, ['fix', '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Plan: \d+ actions/);
-    expect(r.stdout).toContain('+      "GITHUB_PERSONAL_ACCESS_TOKEN": "keychain:mcp-harden/GITHUB_PERSONAL_ACCESS_TOKEN"');
-    expect(r.stdout).toContain('-      "GITHUB_PERSONAL_ACCESS_TOKEN": "ghp_…(40)"');
+    expect(r.stdout).toMatch(/^\+\s+"GITHUB_PERSONAL_ACCESS_TOKEN": "keychain:mcp-harden\/GITHUB_PERSONAL_ACCESS_TOKEN"$/m);
+    expect(r.stdout).toMatch(/^-\s+"GITHUB_PERSONAL_ACCESS_TOKEN": "ghp_…\(40\)"$/m);
     expect(snapshot(sb.root, isState)).toEqual(new Map([...before].filter(([p]) => !isState(p))));
     expect(lookup('GITHUB_PERSONAL_ACCESS_TOKEN')).toBeNull();
   });
