@@ -164,6 +164,16 @@ export async function computeRewrite(
       changes.push({ op: 'set-string', path, value: r.reference });
       continue;
     }
+    if (r.placeholder !== undefined) {
+      // The server read the value through `${VAR}` from a .env file: the reference takes its place.
+      if (!current.loc.value.includes(r.placeholder)) {
+        if (current.loc.value.includes(r.reference)) continue;
+        throw new Error(`${action.file} no longer uses ${r.placeholder} at ${path.join('.')}; nothing was changed`);
+      }
+      const next = current.loc.value === r.placeholder ? r.reference : current.loc.value.split(r.placeholder).join(r.reference);
+      changes.push({ op: 'set-string', path, value: next });
+      continue;
+    }
     const found = detectSecrets(current.loc.value, { where: current.where, key: current.key, previousArg: current.prev }).find(
       (d) => fingerprint(d.value) === r.fingerprint,
     );
@@ -404,8 +414,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
             // The reference must resolve before the plaintext leaves this file.
             for (const r of action.replace) {
               const acct = stored.get(r.fingerprint)!;
-              const value = await readSecretValue({ file: action.file, where: r.location.where, path: r.location.path }, r.fingerprint);
-              if (value && action.launcher && !(await resolves(acct.service, acct.account, value))) {
+              const value = action.launcher ? await deps.store!.get(acct.service, acct.account) : null;
+              if (action.launcher && (value === null || !(await resolves(acct.service, acct.account, value)))) {
                 throw new Error(`${acct.account} does not resolve through the launcher; ${action.file} was not changed`);
               }
             }

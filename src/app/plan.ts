@@ -1,7 +1,7 @@
 // planMigration: from the audit's details and the user's choices to an ordered plan (DESIGN §4–§5).
 // Pure: it reads nothing and writes nothing; the apply engine carries the plan out.
 import { posix, win32 } from 'node:path';
-import type { DocPath, Platform, Server } from '../core/model.js';
+import type { DocPath, Located, Platform, Server } from '../core/model.js';
 import type { Action, ActionKind, Plan, ValueLocation } from '../core/plan.js';
 import { formatInlineReference, formatReference } from '../core/reference.js';
 import { fingerprint } from '../core/secrets/index.js';
@@ -49,17 +49,28 @@ export interface PlannedSecret {
 
 const REF_IN_VALUE = /\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}|\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
-/** Env var names a server's config expands from its environment (`${VAR}`, `${env:VAR}`, `${{ secrets.X }}`). */
-function referencedNames(server: Server): Set<string> {
-  const names = new Set<string>();
-  const scan = (v: string) => {
-    for (const m of v.matchAll(REF_IN_VALUE)) names.add((m[1] ?? m[2])!);
+/** Where a server's config expands an env var (`${VAR}`, `${env:VAR}`, `${{ secrets.X }}`). */
+interface VarUse {
+  server: Server;
+  loc: Located;
+  where: 'env' | 'header' | 'arg' | 'url';
+  /** The exact text to replace, such as `${GITHUB_TOKEN}`. */
+  text: string;
+}
+
+function varUses(server: Server): Map<string, VarUse[]> {
+  const uses = new Map<string, VarUse[]>();
+  const scan = (loc: Located, where: VarUse['where']) => {
+    for (const m of loc.value.matchAll(REF_IN_VALUE)) {
+      const name = (m[1] ?? m[2])!;
+      uses.set(name, [...(uses.get(name) ?? []), { server, loc, where, text: m[0] }]);
+    }
   };
-  for (const e of server.env) scan(e.value.value);
-  for (const h of server.headers) scan(h.value.value);
-  for (const a of server.args) scan(a.value);
-  if (server.url) scan(server.url.value);
-  return names;
+  for (const e of server.env) scan(e.value, 'env');
+  for (const h of server.headers) scan(h.value, 'header');
+  for (const a of server.args) scan(a, 'arg');
+  if (server.url) scan(server.url, 'url');
+  return uses;
 }
 
 function sanitizeName(s: string): string {
@@ -104,9 +115,9 @@ export function planMigration(report: AuditReport, details: AuditDetails, opts: 
   }
 
   // Which .env keys MCP servers use: through envFile, or by name in `${VAR}` references.
-  const namesUsed = new Map<string, Server[]>();
+  const namesUsed = new Map<string, VarUse[]>();
   for (const s of details.servers) {
-    for (const n of referencedNames(s)) namesUsed.set(n, [...(namesUsed.get(n) ?? []), s]);
+    for (const [n, uses] of varUses(s)) namesUsed.set(n, [...(namesUsed.get(n) ?? []), ...uses]);
   }
   const serversOfEnvFile = (file: string) =>
     (details.envFileUsers.get(file) ?? []).flatMap((u) =>
@@ -146,16 +157,17 @@ export function planMigration(report: AuditReport, details: AuditDetails, opts: 
     // A secret that is only part of a .env value (the password in a DATABASE_URL) stays there:
     // the rest of the value is not ours to move, and nothing could resolve half a line.
     const dotenvHits = hits.filter((h) => h.where === 'dotenv' && h.wholeValue);
+    // Servers that read the value from the .env file: through envFile, or by name in `${VAR}`.
     const usingServers = new Map<string, Server>();
+    const uses: VarUse[] = [];
     for (const h of dotenvHits) {
-      for (const s of [...serversOfEnvFile(h.file), ...(h.key ? (namesUsed.get(h.key) ?? []) : [])]) {
-        usingServers.set(`${s.file}\0${s.client}\0${s.name}`, s);
-      }
+      for (const s of serversOfEnvFile(h.file)) usingServers.set(`${s.file}\0${s.client}\0${s.name}`, s);
+      if (h.key) uses.push(...(namesUsed.get(h.key) ?? []));
     }
     // A value already in the keychain (an earlier or interrupted run) keeps its name, and its
     // remaining copies (backups, history) are cleaned up like any migrated secret's.
     const storedAs = [...(opts.existing ?? [])].find(([, f]) => f === fp)?.[0];
-    const used = configHits.length > 0 || usingServers.size > 0 || storedAs !== undefined;
+    const used = configHits.length > 0 || usingServers.size > 0 || uses.length > 0 || storedAs !== undefined;
     const level = opts.levels?.get(fp) ?? (used ? 2 : 1);
     const first = hits[0]!;
     const { name, server } = baseName(hits);
@@ -215,6 +227,23 @@ export function planMigration(report: AuditReport, details: AuditDetails, opts: 
       });
     }
     // Servers that got the value from a .env file now get it from the keychain, through the launcher.
+    // `${VAR}` becomes the reference where it stands.
+    for (const u of uses) {
+      if (!writable(u.server.file)) continue;
+      if (u.server.transport !== 'stdio') {
+        leftOver.push({ rule: 'plaintext-secret', file: u.server.file, server: u.server.name, why: `remote server "${u.server.name}" reads ${u.text} from its environment; the value is now in the keychain as ${KEYCHAIN_SERVICE}/${account}` });
+        continue;
+      }
+      const whole = u.loc.value === u.text && u.where === 'env';
+      const r = rewriteFor(u.server);
+      if (r.replace.some((x) => pathEq(x.location.path, u.loc.path) && x.placeholder === u.text)) continue;
+      r.replace.push({
+        location: { file: u.server.file, where: u.where, path: u.loc.path },
+        fingerprint: fp,
+        reference: whole ? formatReference(KEYCHAIN_SERVICE, account) : formatInlineReference(KEYCHAIN_SERVICE, account),
+        placeholder: u.text,
+      });
+    }
     for (const s of usingServers.values()) {
       if (!writable(s.file) || s.transport !== 'stdio') continue;
       const keys = new Set(dotenvHits.map((h) => h.key).filter((k): k is string => Boolean(k)));

@@ -39,7 +39,13 @@ export type Action =
       /** Path of the server entry inside the document. */
       serverPath: DocPath;
       /** Values to replace by a reference: each location and the reference that replaces the secret in it. */
-      replace: { location: ValueLocation; fingerprint: string; reference: string }[];
+      replace: {
+        location: ValueLocation;
+        fingerprint: string;
+        reference: string;
+        /** Text replaced by the reference instead of the secret itself: a `${VAR}` the value came through. */
+        placeholder?: string;
+      }[];
       /** Start the server through the launcher (stdio servers). */
       launcher: boolean;
     }

@@ -224,7 +224,19 @@ OPENAI_API_KEY = "${s.openai}"
       },
     }),
   );
-  write(join(workspace, '.env'), `# Stripe, used by the stripe MCP server\nSTRIPE_SECRET_KEY=${s.stripe}\nSTRIPE_ACCOUNT=acct_demo\n`);
+  write(
+    join(workspace, '.env'),
+    `# Stripe, used by the stripe MCP server\nSTRIPE_SECRET_KEY=${s.stripe}\nSTRIPE_ACCOUNT=acct_demo\nANTHROPIC_API_KEY=${s.anthropic}\n`,
+  );
+  // Gemini CLI (project): takes a key from the environment, which a .env file provides.
+  write(
+    join(workspace, '.gemini', 'settings.json'),
+    json({
+      mcpServers: {
+        claude: { command: 'npx', args: ['-y', 'claude-mcp-bridge@0.4.1'], env: { ANTHROPIC_API_KEY: '${ANTHROPIC_API_KEY}' } },
+      },
+    }),
+  );
   write(
     join(workspace, '.env.local'),
     `DATABASE_URL=postgresql://app:${s.postgresPassword}@localhost:5432/app\nOPENAI_API_KEY=\n`,
