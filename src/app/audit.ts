@@ -94,6 +94,8 @@ export interface AuditDetails {
   /** Which servers point at which envFile. */
   envFileUsers: Map<string, { client: ClientKind; server: string; file: string }[]>;
   git: { isRepo: boolean; root?: string; tracked: Set<string>; ignored: Set<string> };
+  /** Modes of the private directories under HOME that hold secret files (client config dirs). */
+  dirModes: Map<string, number>;
 }
 
 const BACKUP_RULE: RuleId = 'secret-in-backup';
@@ -519,5 +521,16 @@ export async function scan(
       failing,
     },
   };
-  return { report, details: { servers, hits, secretFiles, envFiles, envFileUsers, git } };
+  // The directories clients keep secret files in (~/.cursor, ~/.claude/backups, …), not HOME itself.
+  const dirModes = new Map<string, number>();
+  if (host.platform !== 'win32') {
+    for (const [file, info] of secretFiles) {
+      if (info.kind === 'history') continue;
+      const dir = lib.dirname(file);
+      if (dir === lib.resolve(host.home) || !inside(dir, host.home) || inside(dir, workspace) || dirModes.has(dir)) continue;
+      const facts = await fs.inspect(dir);
+      if (facts && !facts.isSymlink) dirModes.set(dir, facts.mode);
+    }
+  }
+  return { report, details: { servers, hits, secretFiles, envFiles, envFileUsers, git, dirModes } };
 }

@@ -44,6 +44,8 @@ export type UndoInfo =
       existed: boolean;
       backup?: string;
     }
+  /** A directory whose mode an action changed (chmod 700 of a client's private directory). */
+  | { kind: 'dir-mode'; path: string; mode: number }
   /** Actions with nothing to undo locally. */
   | { kind: 'none' };
 
@@ -411,6 +413,8 @@ function copyUndo(u: UndoInfo): UndoInfo {
         : { kind: 'file', path: u.path, existed: false, sha256After: u.sha256After };
     case 'keychain-item':
       return { kind: 'keychain-item', service: u.service, account: u.account, existed: u.existed, ...(u.backup ? { backup: u.backup } : {}) };
+    case 'dir-mode':
+      return { kind: 'dir-mode', path: u.path, mode: u.mode };
     default:
       return { kind: 'none' };
   }

@@ -73,6 +73,13 @@ export async function undoRun(run: string | 'last', options: UndoOptions): Promi
       report.files.push(await undoFile(u, options, roots, write));
     }
   }
+  // Directory modes last among the files: a directory is only ever tightened, never emptied.
+  for (const step of steps) {
+    for (const u of step.undo) {
+      if (u.kind !== 'dir-mode') continue;
+      report.files.push(await undoDirMode(u, roots));
+    }
+  }
   const filesOk = report.files.every((f) => !['changed-since', 'refused', 'failed'].includes(f.outcome));
   for (const step of steps) {
     for (const u of [...step.undo].reverse()) {
@@ -95,6 +102,19 @@ export async function undoRun(run: string | 'last', options: UndoOptions): Promi
 }
 
 type FileUndo = Extract<UndoInfo, { kind: 'file' }>;
+
+async function undoDirMode(u: Extract<UndoInfo, { kind: 'dir-mode' }>, roots: string[]): Promise<UndoReport['files'][number]> {
+  try {
+    if (!(await insideRoots(u.path, roots))) return { path: u.path, outcome: 'refused', detail: 'outside the directories undo may change' };
+    const st = await lstat(u.path);
+    if (!st.isDirectory()) return { path: u.path, outcome: 'refused', detail: 'is no longer a directory' };
+    if ((st.mode & 0o7777) === u.mode) return { path: u.path, outcome: 'unchanged' };
+    await chmod(u.path, u.mode);
+    return { path: u.path, outcome: 'restored', detail: 'directory mode' };
+  } catch (err) {
+    return { path: u.path, outcome: 'failed', detail: describe(err) };
+  }
+}
 type ItemUndo = Extract<UndoInfo, { kind: 'keychain-item' }>;
 
 async function undoFile(u: FileUndo, options: UndoOptions, roots: string[], write: RestoreWriter): Promise<UndoReport['files'][number]> {

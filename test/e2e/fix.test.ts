@@ -126,7 +126,8 @@ describe('fix on a machine with several clients', () => {
     expect(r.stdout).toMatch(/^\+\s+"GITHUB_PERSONAL_ACCESS_TOKEN": "keychain:mcp-harden\/GITHUB_PERSONAL_ACCESS_TOKEN"$/m);
     expect(r.stdout).toMatch(/^-\s+"GITHUB_PERSONAL_ACCESS_TOKEN": "ghp_…\(40\)"$/m);
     expect(snapshot(sb.root, isState)).toEqual(new Map([...before].filter(([p]) => !isState(p))));
-    expect(lookup('GITHUB_PERSONAL_ACCESS_TOKEN')).toBeNull();
+    expect(lstatSync(join(sb.home, '.cursor')).mode & 0o777).toBe(0o755);
+    expect(lookup('GITHUB_PERSONAL_ACCESS_TOKEN') === null, 'GITHUB_PERSONAL_ACCESS_TOKEN is still in the keychain').toBe(true);
   });
 
   test('without --yes and without a terminal it refuses and changes nothing', () => {
@@ -170,14 +171,17 @@ describe('fix on a machine with several clients', () => {
     // No file under HOME or the workspace holds a migrated value, the state dir and backups included.
     for (const name of MIGRATED) expect(filesHolding(sb.root, sb.secrets[name]), name).toEqual([]);
     // Every value is in the keychain, as keytar and secret-tool see it.
-    expect(lookup('GITHUB_PERSONAL_ACCESS_TOKEN')).toBe(sb.secrets.github);
-    expect(lookup('STRIPE_SECRET_KEY')).toBe(sb.secrets.stripe);
-    expect(lookup('OPENAI_API_KEY')).toBe(sb.secrets.openai);
-    expect(lookup('PASSWORD')).toBe(sb.secrets.postgresPassword);
+    expect(lookup('GITHUB_PERSONAL_ACCESS_TOKEN') === sb.secrets.github).toBe(true);
+    expect(lookup('STRIPE_SECRET_KEY') === sb.secrets.stripe).toBe(true);
+    expect(lookup('OPENAI_API_KEY') === sb.secrets.openai).toBe(true);
+    expect(lookup('PASSWORD') === sb.secrets.postgresPassword).toBe(true);
     // Files that held secrets are owner-only.
     for (const f of [join(sb.home, '.claude.json'), join(sb.home, '.cursor/mcp.json'), join(sb.workspace, '.env'), join(sb.workspace, '.env.local')]) {
       expect(lstatSync(f).mode & 0o777, f).toBe(0o600);
     }
+    // The private directories clients keep those files in are owner-only too.
+    expect(lstatSync(join(sb.home, '.cursor')).mode & 0o777).toBe(0o700);
+    expect(lstatSync(join(sb.home, '.claude', 'backups')).mode & 0o777).toBe(0o700);
     // .env is now git-ignored.
     expect(readFileSync(join(sb.workspace, '.gitignore'), 'utf8')).toContain('/.env');
 
@@ -221,9 +225,11 @@ describe('fix on a machine with several clients', () => {
     const u1 = run(sb, ['undo']);
     expect(u1.code).toBe(0);
     const u2 = run(sb, ['undo', first, '--delete-secrets']);
+    expect(u2.stdout).not.toMatch(/refused|failed|changed-since/);
     expect(u2.code).toBe(0);
     expect(snapshot(sb.root, isState)).toEqual(new Map([...before].filter(([p]) => !isState(p))));
-    expect(lookup('GITHUB_PERSONAL_ACCESS_TOKEN')).toBeNull();
+    expect(lstatSync(join(sb.home, '.cursor')).mode & 0o777).toBe(0o755);
+    expect(lookup('GITHUB_PERSONAL_ACCESS_TOKEN') === null, 'GITHUB_PERSONAL_ACCESS_TOKEN is still in the keychain').toBe(true);
   });
 
   test('without a usable keychain it still locks files down, skips the rest, and exits 10', () => {
@@ -251,7 +257,7 @@ describe('crash safety', () => {
   test.each(points)('killed at %s', (point) => {
     const sb = fresh(`crash-${point.replace(/\W/g, '')}`);
     const r = run(sb, ['fix', '--yes'], { MCP_HARDEN_TEST_HOOKS: '1', MCP_HARDEN_TEST_CRASH: point });
-    expect(r.signal === 'SIGKILL' || r.code === 0).toBe(true);
+    expect(r.signal === 'SIGKILL' || r.code === 0, `exit ${r.code} ${r.signal}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`).toBe(true);
     const audit = run(sb, ['audit', '--json']);
     const report = JSON.parse(audit.stdout);
     expect(report.findings.filter((f: { rule: string }) => f.rule === 'config-unparseable')).toEqual([]);
