@@ -4,7 +4,7 @@
 // Per secret the order is: store → read back → rewrite each config to the reference (after the
 // reference is seen to resolve through the launcher) → only then remove the plaintext elsewhere.
 import { spawn } from 'node:child_process';
-import { unlink } from 'node:fs/promises';
+import { lstat, unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { chmodSafe, readForEdit, removeStaleTemps, writeAtomic, type FileStamp } from '../adapters/atomic-write.js';
 import { crashPoint } from '../adapters/test-hooks.js';
@@ -18,6 +18,7 @@ import type { SecretStore } from '../ports/secret-store.js';
 import type { BackupVault } from './backup-vault.js';
 import type { Journal, UndoInfo } from './journal.js';
 import { LAUNCHER_NAME } from './launcher.js';
+import { defaultHelperPaths, remoteRewrite, resolveHeaders, type HelperPaths } from './remote-headers.js';
 import type { SecretsMeta } from './secrets-meta.js';
 import { sha256 } from './undo.js';
 
@@ -69,6 +70,8 @@ export interface FileChange {
   bytes: Buffer;
   /** Secret values involved, so a preview can mask them. Memory only. */
   values: string[];
+  /** A Claude Code headersHelper rewrite: the headers it must print, checked before writing. Memory only. */
+  expectHeaders?: { specs: string[]; headers: Record<string, string> };
 }
 
 const KEYCHAIN_KINDS = new Set<Action['kind']>(['store-secret', 'rewrite-config', 'remove-plaintext', 'delete-backup', 'remove-history-lines']);
@@ -147,6 +150,7 @@ async function launcherResolves(launcherPath: string, env: NodeJS.ProcessEnv, se
 export async function computeRewrite(
   action: Extract<Action, { kind: 'rewrite-config' }>,
   launcherPath: string,
+  helperPaths?: HelperPaths,
 ): Promise<FileChange> {
   const read = await readForEdit(action.file);
   const source = inferSource(action.file, read.text, action.client);
@@ -154,6 +158,23 @@ export async function computeRewrite(
   if (parsed.error) throw new Error(`${action.file} no longer parses (${parsed.error.message}); nothing was changed`);
   const server = parsed.servers.find((s) => pathEq(s.path, action.serverPath));
   if (!server) throw new Error(`server "${action.server}" is no longer in ${action.file}`);
+  if (action.remote) {
+    // Remote servers: headersHelper (Claude Code) or a password input (VS Code), never the launcher.
+    const rw = remoteRewrite(action, server, read.text, { ...(parsed.inputs ? { inputs: parsed.inputs } : {}), paths: helperPaths ?? defaultHelperPaths() });
+    const after = rw.changes.length ? editConfig(source.format, read.text, rw.changes) : read.text;
+    return {
+      file: action.file,
+      before: read.text,
+      after,
+      stamp: read.stamp,
+      mode: read.mode,
+      uid: read.uid,
+      gid: read.gid,
+      bytes: read.bytes,
+      values: rw.values,
+      ...(rw.expectHeaders ? { expectHeaders: rw.expectHeaders } : {}),
+    };
+  }
   const changes: ConfigChange[] = [];
   const values: string[] = [];
   for (const r of action.replace) {
@@ -201,6 +222,11 @@ export async function computeRewrite(
   }
   const after = changes.length ? editConfig(source.format, read.text, changes) : read.text;
   return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values };
+}
+
+function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
 function isLauncher(command: string): boolean {
@@ -335,6 +361,14 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
         let message: string | undefined;
         switch (action.kind) {
           case 'chmod': {
+            const st = await lstat(action.file);
+            if (st.isDirectory()) {
+              await journal.before(seq, action, { kind: 'dir-mode', path: action.file, mode: st.mode & 0o7777 });
+              crashPoint(`action:before:${seq}`);
+              await chmodSafe(action.file, action.to, deps.allowedRoots);
+              message = `${(st.mode & 0o777).toString(8)} → ${action.to.toString(8)}`;
+              break;
+            }
             const read = await readForEdit(action.file);
             await journal.before(seq, action, {
               kind: 'file',
@@ -410,6 +444,10 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
               await journal.before(seq, action, { kind: 'none' });
               message = 'already rewritten';
               break;
+            }
+            // The headersHelper must print exactly the headers the file has now.
+            if (change.expectHeaders && !sameHeaders(await resolveHeaders(change.expectHeaders.specs, deps.store!), change.expectHeaders.headers)) {
+              throw new Error(`the headersHelper of "${action.server}" would not send the same headers; ${action.file} was not changed`);
             }
             // The reference must resolve before the plaintext leaves this file.
             for (const r of action.replace) {

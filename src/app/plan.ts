@@ -7,6 +7,7 @@ import { formatInlineReference, formatReference } from '../core/reference.js';
 import { fingerprint } from '../core/secrets/index.js';
 import type { AuditReport } from '../core/report.js';
 import type { AuditDetails, SecretHit } from './audit.js';
+import { planRemoteSecret } from './remote-headers.js';
 
 export const KEYCHAIN_SERVICE = 'mcp-harden';
 
@@ -211,12 +212,30 @@ export function planMigration(report: AuditReport, details: AuditDetails, opts: 
       const server = details.servers.find((s) => s.file === h.file && s.name === h.server && s.client === h.client);
       if (!server) continue;
       if (server.transport !== 'stdio') {
-        leftOver.push({
-          rule: 'plaintext-secret',
-          file: h.file,
-          server: server.name,
-          why: `remote server "${server.name}": the launcher starts only local servers, so replace the ${h.key ?? h.where} value by hand with the client's own secret mechanism; the value is in the keychain as ${KEYCHAIN_SERVICE}/${account}`,
+        // Claude Code: headersHelper; VS Code: a password input; others: the manual steps.
+        const decision = planRemoteSecret({
+          server,
+          where: h.where as 'env' | 'header' | 'arg' | 'url',
+          ...(h.key ? { key: h.key } : {}),
+          ...(valueAt(server, h.path!) !== undefined ? { value: valueAt(server, h.path!)! } : {}),
+          service: KEYCHAIN_SERVICE,
+          account,
+          platform: opts.platform,
         });
+        if ('why' in decision) {
+          leftOver.push({ rule: 'plaintext-secret', file: h.file, server: server.name, why: decision.why });
+          continue;
+        }
+        const r = rewriteFor(server);
+        r.remote = decision.mode;
+        if (!r.replace.some((x) => pathEq(x.location.path, h.path!) && x.fingerprint === fp)) {
+          r.replace.push({
+            location: { file: h.file, where: h.where, path: h.path!, ...(h.key ? { key: h.key } : {}), line: h.line, column: h.column },
+            fingerprint: fp,
+            reference: decision.reference,
+          });
+        }
+        if (decision.notice) leftOver.push({ rule: 'vscode-input', file: h.file, server: server.name, why: decision.notice });
         continue;
       }
       const whole = h.detection.start === 0 && h.detection.end === valueAt(server, h.path!)?.length;
@@ -280,6 +299,9 @@ export function planMigration(report: AuditReport, details: AuditDetails, opts: 
       continue;
     }
     chmods.push({ kind: 'chmod', file, from: info.mode, to: 0o600 });
+  }
+  for (const [dir, mode] of details.dirModes) {
+    if ((mode & 0o077) !== 0 && writable(dir)) chmods.push({ kind: 'chmod', file: dir, from: mode, to: 0o700 });
   }
   const ignoreEntries = report.findings
     .filter((f) => f.rule === 'env-not-gitignored' && !f.suppressed && inside(f.file, opts.workspace))

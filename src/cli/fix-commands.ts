@@ -9,6 +9,11 @@ import { BackupVault, BACKUP_KEY_ACCOUNT } from '../app/backup-vault.js';
 import { SecretsMeta } from '../app/secrets-meta.js';
 import { stateDir } from '../app/state.js';
 import { undoRun } from '../app/undo.js';
+import type { AuditReport } from '../core/report.js';
+import type { ServerRef as VerifyRef, VerifyResult } from '../app/verify.js';
+import { CLIENT_LABELS } from '../core/clients/labels.js';
+import { tildify } from './output/text.js';
+import { handMadeItems, importCandidates, ImportLog, type HandMadeSource } from '../app/import-items.js';
 import { KeychainUnavailableError, UsageError, EXIT } from '../core/errors.js';
 import type { ClientKind, HostEnv } from '../core/model.js';
 import type { SecretStore } from '../ports/secret-store.js';
@@ -21,6 +26,51 @@ export interface FixCliOptions {
   only?: string;
   removeHistory?: boolean;
   json?: boolean;
+  verify?: boolean;
+}
+
+/** How long one server may take to start and list its tools under `--verify` (npx may download it). */
+export const VERIFY_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts the servers from their configs as they are on disk now; with `onlyLauncher`, only those
+ * that start through the launcher. The server's stderr is shown only with MCP_HARDEN_DEBUG=1.
+ */
+async function verifyRefs(refs: VerifyRef[], host: HostEnv, onlyLauncher: boolean, say?: (line: string) => void): Promise<VerifyResult[]> {
+  // Loaded here: the MCP SDK is needed only with --verify.
+  const { loadTargets, startsThroughLauncher, verifyServers } = await import('../app/verify.js');
+  const seen = new Set<string>();
+  const unique = refs.filter((r) => {
+    const key = JSON.stringify([r.client, r.file, r.path ?? r.server, r.scope, r.project]);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  const { targets, unresolved } = await loadTargets(unique, host.home);
+  const chosen = onlyLauncher ? targets.filter((t) => startsThroughLauncher(t.command, t.args)) : targets;
+  if (chosen.length) say?.(`Verifying ${chosen.length} server${chosen.length === 1 ? '' : 's'}: initialize and tools/list through ${onlyLauncher ? 'the launcher' : 'each new launch line'}…`);
+  const debug = process.env.MCP_HARDEN_DEBUG === '1';
+  const results = await verifyServers(chosen, {
+    timeoutMs: VERIFY_TIMEOUT_MS,
+    env: host.env,
+    ...(debug ? { onStderr: (t, text) => process.stderr.write(text.replace(/^(?=.)/gm, `[${t.name}] `)) } : {}),
+  });
+  return [...(onlyLauncher ? [] : unresolved), ...results];
+}
+
+/** Every stdio server the audit saw: `fix --verify` with nothing to apply checks those behind the launcher. */
+function stdioRefs(report: AuditReport): VerifyRef[] {
+  return report.servers
+    .filter((s) => s.transport === 'stdio')
+    .map((s) => ({ client: s.client, file: s.file, server: s.name, scope: s.scope, ...(s.project !== undefined ? { project: s.project } : {}) }));
+}
+
+function renderVerify(results: VerifyResult[], home: string, none: string): string {
+  if (!results.length) return `Verify: ${none}; nothing to verify.\n`;
+  const lines = results.map((r) => {
+    const where = `${r.server} (${CLIENT_LABELS[r.client]}, ${tildify(r.file, home)})`;
+    return r.ok ? `  ✓ ${where}: ok (${r.tools} tool${r.tools === 1 ? '' : 's'})` : `  ✗ ${where}: failed: ${r.error}`;
+  });
+  const failed = results.filter((r) => !r.ok).length;
+  return `Verify: ${results.length - failed} ok, ${failed} failed\n${lines.join('\n')}\n`;
 }
 
 function parseOnly(only: string | undefined): ActionGroup[] | undefined {
@@ -76,6 +126,7 @@ export async function runFix(deps: FixDeps, fixOpts: FixOptions, cli: FixCliOpti
   if (!cli.dryRun && !cli.yes && !tty) {
     throw new UsageError('fix changes files: add --yes to apply it without a terminal, or --dry-run to see the plan');
   }
+  if (cli.verify && cli.dryRun) throw new UsageError('--verify starts the servers a fix rewrote; --dry-run changes nothing, so there is nothing to verify');
   const only = parseOnly(cli.only);
   const opts: FixOptions = { ...fixOpts, ...(only ? { only } : {}), ...(cli.removeHistory ? { removeHistory: true } : {}) };
   const host = opts.audit.host;
@@ -111,8 +162,12 @@ export async function runFix(deps: FixDeps, fixOpts: FixOptions, cli: FixCliOpti
   }
 
   if (!prepared.plan.actions.length) {
-    await out(cli.json ? JSON.stringify({ plan: prepared.plan, run: null }, null, 2) + '\n' : 'Nothing to fix.\n');
-    return prepared.keychainError ? EXIT.keychainUnavailable : 0;
+    // Nothing left to apply: --verify checks every server already behind the launcher.
+    const verified = cli.verify ? await verifyRefs(stdioRefs(prepared.report), host, true, cli.json ? undefined : say) : undefined;
+    if (cli.json) await out(JSON.stringify({ plan: prepared.plan, run: null, ...(verified ? { verify: verified } : {}) }, null, 2) + '\n');
+    else await out('Nothing to fix.\n' + (verified ? renderVerify(verified, host.home, 'no server starts through the launcher') : ''));
+    if (prepared.keychainError) return EXIT.keychainUnavailable;
+    return verified?.some((r) => !r.ok) ? 1 : 0;
   }
 
   const running = await runningClients();
@@ -137,7 +192,11 @@ export async function runFix(deps: FixDeps, fixOpts: FixOptions, cli: FixCliOpti
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  const rewritten: VerifyRef[] = [];
   const progress = (e: ApplyEvent) => {
+    if (e.type === 'done' && e.action.kind === 'rewrite-config' && e.action.launcher) {
+      rewritten.push({ client: e.action.client, file: e.action.file, server: e.action.server, path: e.action.serverPath });
+    }
     if (cli.json) return;
     const n = `${e.seq + 1}/${prepared.plan.actions.length}`;
     if (e.type === 'done') say(`  ✓ ${n} ${describeAction(e.action, prepared.secrets, view)}${e.message ? ` — ${e.message}` : ''}`);
@@ -166,6 +225,10 @@ export async function runFix(deps: FixDeps, fixOpts: FixOptions, cli: FixCliOpti
     ),
   ];
   const leftAfter = outcome.after.summary.failing;
+  // Servers are started only after a complete run: a half-applied config is not what the user gets.
+  const completed = !outcome.apply.cancelled && !outcome.apply.failed.length;
+  const verified = cli.verify && completed ? await verifyRefs(rewritten, host, false, cli.json ? undefined : say) : undefined;
+  if (cli.verify && !completed) say('mcp-harden: the run did not complete, so no server was verified.');
   if (cli.json) {
     await out(
       JSON.stringify(
@@ -178,6 +241,7 @@ export async function runFix(deps: FixDeps, fixOpts: FixOptions, cli: FixCliOpti
           cameBack,
           after: outcome.after.summary,
           undo: `mcp-harden undo ${outcome.apply.runId}`,
+          ...(verified ? { verify: verified } : {}),
         },
         null,
         2,
@@ -187,10 +251,11 @@ export async function runFix(deps: FixDeps, fixOpts: FixOptions, cli: FixCliOpti
     await out(renderApplyResult(outcome.apply, view, { leftAfter, cameBack }));
     const clients = [...touched];
     if (clients.length) await out(`Restart ${clients.join(', ')} so ${clients.length === 1 ? 'it reads' : 'they read'} the new config.\n`);
+    if (verified) await out(renderVerify(verified, host.home, 'this run moved no local server behind the launcher'));
   }
   if (outcome.apply.cancelled) return EXIT.cancelled;
   if (prepared.keychainError) return EXIT.keychainUnavailable;
-  return outcome.apply.failed.length || cameBack.length ? 1 : 0;
+  return outcome.apply.failed.length || cameBack.length || verified?.some((r) => !r.ok) ? 1 : 0;
 }
 
 export interface UndoCliOptions {
@@ -240,12 +305,23 @@ export async function runUndo(
   return report.complete || report.alreadyUndone ? 0 : 1;
 }
 
+async function defaultHandMade(host: HostEnv): Promise<HandMadeSource> {
+  const { nodeProcessRunner } = await import('../adapters/process.js');
+  return handMadeItems({ platform: host.platform, runner: nodeProcessRunner, env: host.env });
+}
+
 export async function runSecrets(
   host: HostEnv,
-  cli: { json?: boolean },
+  cli: { json?: boolean; import?: true | string[] },
   openStore: () => Promise<SecretStore>,
   out: (s: string) => Promise<void>,
+  handMade?: HandMadeSource,
 ): Promise<number> {
+  const source = handMade ?? (await defaultHandMade(host));
+  if (cli.import) {
+    const { runSecretsImport } = await import('./doctor-command.js');
+    return runSecretsImport(host, { json: cli.json, pairs: cli.import === true ? [] : cli.import }, openStore, source, out);
+  }
   const dir = await stateDir(host);
   const meta = await new SecretsMeta({ stateDir: dir }).list();
   let accounts: string[] = [];
@@ -263,8 +339,17 @@ export async function runSecrets(
       .filter((a) => !meta.some((m) => m.account === a))
       .map((a) => ({ service: KEYCHAIN_SERVICE, account: a, provider: 'unknown', kind: 'unknown', created: '', references: [], inKeychain: true })),
   ];
+  // Items made by hand with the guide's `secret-tool store … service S username U`: offered, never taken.
+  let importable = 0;
+  if (keychain.available) {
+    try {
+      importable = (await importCandidates(source, new ImportLog({ stateDir: dir }))).length;
+    } catch {
+      importable = 0; // only an offer: listing the stored secrets does not depend on it
+    }
+  }
   if (cli.json) {
-    await out(JSON.stringify({ keychain, secrets: rows }, null, 2) + '\n');
+    await out(JSON.stringify({ keychain, secrets: rows, importable }, null, 2) + '\n');
   } else if (!rows.length) {
     await out('No secrets stored by mcp-harden yet.\n');
   } else {
@@ -274,6 +359,9 @@ export async function runSecrets(
       const missing = r.inKeychain === false ? ' — MISSING from the keychain' : '';
       await out(`${r.service}/${r.account}  ${r.provider} ${r.kind}  ${dates}${missing}\n    ${where}\n`);
     }
+  }
+  if (importable && !cli.json) {
+    await out(`${importable} keychain item${importable === 1 ? '' : 's'} made by hand can be imported: mcp-harden secrets --import\n`);
   }
   if (!keychain.available) return EXIT.keychainUnavailable;
   return 0;

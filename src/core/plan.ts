@@ -48,6 +48,11 @@ export type Action =
       }[];
       /** Start the server through the launcher (stdio servers). */
       launcher: boolean;
+      /**
+       * Remote servers: how the client gets the secret headers now (DESIGN §7). `headers-helper`:
+       * Claude Code's `headersHelper` runs `mcp-harden headers`; `vscode-input`: a VS Code password input.
+       */
+      remote?: 'headers-helper' | 'vscode-input';
     }
   | { kind: 'remove-plaintext'; file: string; keys: string[]; fingerprints: string[] }
   | { kind: 'delete-backup'; file: string; fingerprints: string[] }

@@ -5,25 +5,28 @@ import type { ConfigFormat } from '../model.js';
 import { EditError } from './errors.js';
 import { editJson } from './json.js';
 import { editToml } from './toml.js';
-import type { ConfigChange } from './types.js';
+import type { ConfigChange, EditChange } from './types.js';
 import { verifyEdit } from './verify.js';
 import { editYaml } from './yaml.js';
 
 export { EditError } from './errors.js';
 export { applyEdits, type TextEdit } from './text.js';
-export type { ConfigChange } from './types.js';
+export type { AppendObjectChange, ConfigChange, EditChange } from './types.js';
 export { appendGitignore, editDotenv, removeLines } from './lines.js';
 
 /**
  * Applies the changes in order and returns the new text. The result is parsed again and must hold
  * exactly the old data with the changes applied; otherwise an EditError is thrown.
  */
-export function editConfig(format: ConfigFormat, text: string, changes: readonly ConfigChange[]): string {
+export function editConfig(format: ConfigFormat, text: string, changes: readonly EditChange[]): string {
   if (changes.length === 0) return text;
   for (const change of changes) {
     if (change.path.length === 0) throw new EditError('Cannot replace a whole document');
+    if (change.op === 'append-object' && format !== 'json') throw new EditError(`Cannot append an object in a ${format.toUpperCase()} document`);
   }
-  const after = format === 'json' ? editJson(text, changes) : format === 'toml' ? editToml(text, changes) : editYaml(text, changes);
+  // Only JSON takes append-object (checked above).
+  const basic = changes as readonly ConfigChange[];
+  const after = format === 'json' ? editJson(text, changes) : format === 'toml' ? editToml(text, basic) : editYaml(text, basic);
   verifyEdit(format, text, after, changes);
   return after;
 }

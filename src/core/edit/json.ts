@@ -10,7 +10,7 @@ import {
 } from 'jsonc-parser';
 import { EditError, showPath } from './errors.js';
 import { applyEdits, detectEol, lineEnd, lineStart, splitBom, type TextEdit } from './text.js';
-import type { ConfigChange } from './types.js';
+import type { AppendObjectChange, ConfigChange, EditChange } from './types.js';
 
 /** Indent unit (tabs or N spaces) and line ending, read from the file so additions look like it. */
 export function detectJsonFormatting(text: string): FormattingOptions {
@@ -68,7 +68,8 @@ function inlineArray(text: string, old: JsonNode | undefined, value: readonly st
   return `[${value.map((s) => JSON.stringify(s)).join(sep)}]`;
 }
 
-function editOne(text: string, change: ConfigChange, formatting: FormattingOptions): string {
+function editOne(text: string, change: EditChange, formatting: FormattingOptions): string {
+  if (change.op === 'append-object') return appendObject(text, change, formatting);
   const root = parse(text);
   const path = change.path as (string | number)[];
   const node = path.length === 0 ? root : findNodeAtLocation(root, path);
@@ -170,7 +171,48 @@ function insertOnOwnLine(
   return edits;
 }
 
-export function editJson(text: string, changes: readonly ConfigChange[]): string {
+/** An object at the end of an array (laid out like the file), or a new one-item array in its place. */
+function appendObject(text: string, change: AppendObjectChange, formatting: FormattingOptions): string {
+  const root = parse(text);
+  const path = change.path as (string | number)[];
+  const node = findNodeAtLocation(root, path);
+  const where = showPath(change.path);
+  const value = { ...change.value };
+  if (node !== undefined) {
+    if (node.type !== 'array') throw new EditError(`Cannot append to ${where}: the value there is not an array`);
+    const items = node.children ?? [];
+    const lastItem = items[items.length - 1];
+    if (lastItem !== undefined && hasNewline(text, node)) {
+      // After the last item, on its own line and indented like it; the items before keep their bytes
+      // (jsonc-parser's formatter would also re-lay out the item before).
+      const start = lineStart(text, lastItem.offset);
+      const indent = text.slice(start, lastItem.offset);
+      if (/^[ \t]*$/.test(indent)) {
+        const eol = formatting.eol ?? '\n';
+        const unit = formatting.insertSpaces === false ? '\t' : ' '.repeat(formatting.tabSize ?? 2);
+        const members = Object.entries(value).map(([k, v]) => `${indent}${unit}${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+        const objectText = `{${eol}${members.join(`,${eol}`)}${eol}${indent}}`;
+        const afterLast = lastItem.offset + lastItem.length;
+        const trailingComma = /^\s*,/.test(text.slice(afterLast, lineEnd(text, afterLast)));
+        const end = lineEnd(text, afterLast);
+        if (end < node.offset + node.length - 1) {
+          const edits: TextEdit[] = [{ offset: end, length: 0, content: `${eol}${indent}${objectText}${trailingComma ? ',' : ''}` }];
+          if (!trailingComma) edits.push({ offset: afterLast, length: 0, content: ',' });
+          return applyEdits(text, edits);
+        }
+      }
+    }
+    // Index -1 makes jsonc-parser insert after the last item.
+    return applyEdits(text, modify(text, [...path, -1], value, { formattingOptions: formatting, isArrayInsertion: true }));
+  }
+  const parent = path.length === 1 ? root : findNodeAtLocation(root, path.slice(0, -1));
+  if (parent?.type !== 'object' || typeof path[path.length - 1] !== 'string') {
+    throw new EditError(`Cannot create ${where}: its parent is not an object`);
+  }
+  return applyEdits(text, modify(text, path, [value], { formattingOptions: formatting }));
+}
+
+export function editJson(text: string, changes: readonly EditChange[]): string {
   const { bom, body } = splitBom(text);
   const formatting = detectJsonFormatting(body);
   let out = body;

@@ -9,3 +9,12 @@ export type ConfigChange =
   | { op: 'set-string'; path: DocPath; value: string }
   | { op: 'set-string-array'; path: DocPath; value: string[] }
   | { op: 'delete'; path: DocPath };
+
+/**
+ * Appends an object of scalars to the array at `path`, creating the array when the key is missing
+ * from an existing object (VS Code's top-level `inputs`). JSON documents only.
+ */
+export type AppendObjectChange = { op: 'append-object'; path: DocPath; value: Readonly<Record<string, string | boolean>> };
+
+/** Every change editConfig takes: the ConfigChange ops for any format, and JSON-only additions. */
+export type EditChange = ConfigChange | AppendObjectChange;

@@ -6,7 +6,7 @@ import { parse as parseToml } from 'smol-toml';
 import { parseDocument } from 'yaml';
 import type { ConfigFormat } from '../model.js';
 import { EditError, showPath } from './errors.js';
-import type { ConfigChange } from './types.js';
+import type { EditChange } from './types.js';
 
 /** The document's data, or undefined when it does not parse. */
 export function plainOf(format: ConfigFormat, text: string): { ok: true; value: unknown } | { ok: false } {
@@ -41,7 +41,7 @@ function clone(v: unknown): unknown {
 }
 
 /** The data the changes should produce, computed on the parsed tree. */
-export function expectedAfter(tree: unknown, changes: readonly ConfigChange[]): unknown {
+export function expectedAfter(tree: unknown, changes: readonly EditChange[]): unknown {
   const root = clone(tree);
   for (const change of changes) {
     const parentPath = change.path.slice(0, -1);
@@ -59,7 +59,12 @@ export function expectedAfter(tree: unknown, changes: readonly ConfigChange[]): 
       throw new EditError(`Cannot edit ${showPath(change.path)}: its parent does not exist`);
     }
     const container = parent as Record<string | number, unknown>;
-    if (change.op === 'delete') {
+    if (change.op === 'append-object') {
+      const list = container[last];
+      if (list === undefined) container[last] = [clone(change.value)];
+      else if (Array.isArray(list)) list.push(clone(change.value));
+      else throw new EditError(`Cannot append to ${showPath(change.path)}: the value there is not an array`);
+    } else if (change.op === 'delete') {
       if (Array.isArray(container) && typeof last === 'number') container.splice(last, 1);
       else delete container[last];
     } else {
@@ -88,7 +93,7 @@ export function sameData(a: unknown, b: unknown): boolean {
 }
 
 /** Throws unless `after` parses to exactly `before` with the changes applied. */
-export function verifyEdit(format: ConfigFormat, before: string, after: string, changes: readonly ConfigChange[]): void {
+export function verifyEdit(format: ConfigFormat, before: string, after: string, changes: readonly EditChange[]): void {
   const old = plainOf(format, before);
   if (!old.ok) throw new EditError(`The ${format.toUpperCase()} document could not be parsed, so it was not edited`);
   const expected = expectedAfter(old.value, changes);
