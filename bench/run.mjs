@@ -7,7 +7,7 @@
 // noisy moment hits both sides alike. The walker is also timed alone (built from src with esbuild)
 // so it can be tuned before the CLI exists.
 //
-// Usage: node bench/run.mjs [--runs N] [--only walker|startup|launcher] [--cli dist/cli.js]
+// Usage: node bench/run.mjs [--runs N] [--only walker|startup|launcher|fix] [--cli dist/cli.js]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -197,10 +197,28 @@ function launcherBench() {
   verdict('launcher: mcp-harden-launch vs guide sh -c', ratioOf('launcher (installed)'), result.target);
 }
 
+function fixBench() {
+  console.log('\nfix --yes on the demo sandbox (private keyring):');
+  const r = spawnSync('bash', [join(repo, 'scripts/with-keyring.sh'), node, join(repo, 'bench/fix.mjs'), '--json', '--runs', String(Math.max(3, RUNS))], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (!line) {
+    console.log(`  failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    verdict('fix --yes: wall time vs the 3 s budget', undefined, 1, 'bench/fix.mjs failed');
+    return;
+  }
+  const result = JSON.parse(line);
+  console.log(`  ${result.runs} runs: median ${result.fixMedianMs.toFixed(0)} ms (node -e 0 in the same run: ${result.nodeMedianMs.toFixed(0)} ms)`);
+  verdict('fix --yes: wall time vs the 3 s budget', result.fixMedianMs / result.targetMs, 1);
+}
+
 console.log(`node ${process.version} (${node})`);
 if (ONLY === 'all' || ONLY === 'walker') await walkerBench();
 if (ONLY === 'all' || ONLY === 'startup') startupBench();
 if (ONLY === 'all' || ONLY === 'launcher') launcherBench();
+if (ONLY === 'all' || ONLY === 'fix') fixBench();
 console.log('');
 for (const v of verdicts) console.log(v);
 // Any target that failed or could not be measured fails the run, so it is never mistaken for a pass.
