@@ -216,6 +216,21 @@ describe('audit on a machine with several clients', () => {
     }
   });
 
+  test('an unreadable .env is a clear note, not a crash (run as an unprivileged user: root reads anything)', () => {
+    const ws = join(sb.root, 'unreadable');
+    spawnSync('mkdir', ['-p', ws]);
+    writeFileSync(join(ws, '.env'), `GITHUB_TOKEN=${fakeToken('github-classic', 'e2e-unreadable')}\n`, { mode: 0o000 });
+    spawnSync('chmod', ['755', sb.root, ws]);
+    const r = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'audit', '--json', '--no-home', '--workspace', ws],
+      { encoding: 'utf8', env: { ...sb.env, HOME: '/nonexistent' } },
+    );
+    outputs.push(r.stdout, r.stderr);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).notes).toContain(`could not read ${join(ws, '.env')}: permission denied`);
+  });
+
   test('usage errors exit 2 with one line', () => {
     const bogus = run(['audit', '--fail-on', 'bogus']);
     expect(bogus.code).toBe(2);
