@@ -5,6 +5,7 @@ import type { ClientKind, Finding, Severity } from '../../core/model.js';
 import { compareText } from '../../core/model.js';
 import type { AuditReport, ReportServer, ReportSource } from '../../core/report.js';
 import { compareSeverity } from '../../core/rules.js';
+import { CLIENT_LABELS } from '../../core/clients/labels.js';
 import { createTheme, type Theme } from './theme.js';
 import { tildify, tildifyText, truncateMiddle, width, wrap } from './text.js';
 
@@ -18,20 +19,7 @@ export interface HumanOptions {
   home?: string;
 }
 
-const CLIENT_NAMES: Record<ClientKind, string> = {
-  'claude-code': 'Claude Code',
-  'claude-desktop': 'Claude Desktop',
-  cursor: 'Cursor',
-  vscode: 'VS Code',
-  windsurf: 'Windsurf',
-  gemini: 'Gemini CLI',
-  codex: 'Codex',
-  cline: 'Cline',
-  kiro: 'Kiro',
-  continue: 'Continue',
-  zed: 'Zed',
-  'amazon-q': 'Amazon Q',
-};
+const CLIENT_NAMES = CLIENT_LABELS;
 
 const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const TAG_WIDTH = 'CRITICAL'.length;
