@@ -17,7 +17,7 @@ import { renderJson } from './output/json.js';
 import { renderSarif } from './output/sarif.js';
 import { colorEnabled } from './output/theme.js';
 import { buildSandbox } from '../demo/sandbox.js';
-import { runFix, runSecrets, runUndo, type FixCliOptions, type UndoCliOptions } from './fix-commands.js';
+import { runFix, runSecrets, runUndo, VERIFY_TIMEOUT_MS, type FixCliOptions, type UndoCliOptions } from './fix-commands.js';
 import { ACTION_GROUPS } from '../app/plan.js';
 import type { SecretStore } from '../ports/secret-store.js';
 
@@ -153,14 +153,52 @@ function noWizard(): number {
     'mcp-harden: the interactive wizard needs a terminal (stdin and stdout must be a TTY).',
     '  mcp-harden audit            list every MCP server and plaintext credential (read-only)',
     '  mcp-harden audit --json     the same as one JSON document, for CI',
+    '  mcp-harden fix --dry-run    the plan the wizard would apply, secrets masked',
+    '  mcp-harden fix --yes        apply that plan without questions',
     '  mcp-harden --help           every command and option',
   ];
-  if (process.stdin.isTTY && process.stdout.isTTY) {
-    lines[0] = 'mcp-harden: the interactive wizard is not part of this version yet. Start with:';
-  }
   process.stderr.write(lines.join('\n') + '\n');
   return 2;
 }
+
+/** The wizard (Ink, or line by line with --plain) on a workspace and home; only called on a terminal. */
+async function wizard(
+  globals: GlobalOptions,
+  host: HostEnv,
+  workspace: string,
+  openStore: () => Promise<SecretStore>,
+): Promise<number> {
+  if (!(await nodeFs.inspect(workspace))) throw new UsageError(`workspace ${workspace} does not exist`);
+  const { engineFromFix } = await import('../wizard/run.js');
+  const engine = engineFromFix(
+    { fs: nodeFs, workspacePort: { findEnvFiles, gitFacts }, openStore },
+    {
+      audit: {
+        host,
+        workspace,
+        noHome: !globals.home,
+        configs: globals.config,
+        ...(globals.client ? { client: globals.client } : {}),
+        failOn: 'high',
+        ignore: await loadIgnoreList(workspace),
+        version: VERSION,
+      },
+    },
+  );
+  if (globals.plain) {
+    const { runPlain, inquirerPrompts } = await import('./plain.js');
+    return runPlain(engine, inquirerPrompts({ stdin: process.stdin, stdout: process.stdout }), {
+      onSignal(handler) {
+        process.on('SIGINT', handler);
+        return () => process.off('SIGINT', handler);
+      },
+    });
+  }
+  const [{ runWizard }, { colorFromEnv }] = await Promise.all([import('./wizard-command.js'), import('../ui/theme.js')]);
+  return runWizard(engine, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, color: colorFromEnv(process.env) });
+}
+
+const onTerminal = () => Boolean(process.stdin.isTTY && process.stdout.isTTY);
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('mcp-harden');
@@ -179,11 +217,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--client <kind>', 'the client kind of --config files, instead of guessing it').choices(CLIENT_KINDS))
     .option('--no-home', 'skip user-level client configs, backups and shell history')
     .option('--json', 'print one JSON document instead of the human report')
+    .option('--plain', 'the wizard as line-by-line questions instead of the full-screen view (screen readers, simple terminals)')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .action(() => setExit(noWizard()));
+    .action(async (_opts: unknown, cmd: Command) => {
+      if (!onTerminal()) return setExit(noWizard());
+      const globals = cmd.optsWithGlobals() as GlobalOptions;
+      setExit(await wizard(globals, hostEnv(), resolve(globals.workspace ?? process.cwd()), openStore));
+    });
 
   program
     .command('audit')
@@ -212,10 +255,18 @@ Accepted findings go in the "ignore" list of ${POLICY_FILE} (rule, path glob, se
       'after',
       `
 Nothing outside the sandbox is read or changed: the run sees only the sandbox's HOME and workspace.
-The interactive wizard is not part of this version yet, so the demo runs \`audit\` on the sandbox.`,
+On a terminal the demo runs the wizard with a private, throwaway keychain (Linux: gnome-keyring on a
+private D-Bus session); without a terminal it runs \`audit\` on the sandbox.`,
     )
     .action(async (opts: { keep?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions;
+      const demo = await import('../demo/keyring.js');
+      const inside = demo.demoChild(process.env);
+      if (inside) {
+        // This is the demo's child on its private bus: the parent built the sandbox and removes it.
+        const host: HostEnv = { platform: 'linux', home: inside.home, env: inside.env };
+        return setExit(await wizard({ ...globals, workspace: inside.workspace, config: [], home: true }, host, inside.workspace, openStore));
+      }
       const sandbox = buildSandbox();
       const say = (line: string) => process.stderr.write(line + '\n');
       say(`mcp-harden demo: this is a SANDBOX, not your machine.`);
@@ -225,6 +276,17 @@ The interactive wizard is not part of this version yet, so the demo runs \`audit
       say('');
       try {
         const host: HostEnv = { platform: 'linux', home: sandbox.home, env: sandbox.env };
+        if (onTerminal()) {
+          const missing = demo.missingKeyringTools();
+          if (!missing.length) {
+            const self = [process.execPath, ...process.execArgv, process.argv[1]!, 'demo', ...(globals.plain ? ['--plain'] : [])];
+            return setExit(await demo.runWithPrivateKeyring(self, sandbox));
+          }
+          const why = `the demo's private keychain needs ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed here`;
+          say(`mcp-harden demo: ${why}. The wizard runs with the keychain marked unavailable: Level 2 steps are skipped.`);
+          say('');
+          return setExit(await wizard({ ...globals, workspace: sandbox.workspace, config: [], home: true }, host, sandbox.workspace, demo.unavailableStore(why)));
+        }
         // Findings are the point of the demo, not a failure: it exits 0 when it ran.
         await audit({ ...globals, workspace: sandbox.workspace, config: [], home: true }, { failOn: 'high' }, host);
         setExit(0);
@@ -260,12 +322,15 @@ The interactive wizard is not part of this version yet, so the demo runs \`audit
     .option('-y, --yes', 'apply without asking (needed when not on a terminal)')
     .option('--only <groups>', `only these kinds of action, comma-separated: ${Object.keys(ACTION_GROUPS).join(', ')}`)
     .option('--remove-history', 'also remove shell-history lines that hold migrated secrets')
+    .option('--verify', 'then start each rewritten server (or, with nothing to fix, each server behind the launcher) and list its tools')
     .addHelpText(
       'after',
       `
 Each run is journaled in the state directory; \`mcp-harden undo\` puts every file back byte for byte.
-Exit codes: 0 done · 1 an action failed · 2 usage · 10 no usable keychain (chmod and .gitignore still
-applied) · 130 cancelled.`,
+--verify starts each server through its launch line with a GUI client's minimal environment, completes
+initialize and tools/list within ${VERIFY_TIMEOUT_MS / 1000} s, and prints one line per server (never the server's output).
+Exit codes: 0 done · 1 an action failed or a server did not verify · 2 usage · 10 no usable keychain
+(chmod and .gitignore still applied) · 130 cancelled.`,
     )
     .action(async (opts: FixCliOptions, cmd: Command) => {
       const { globals, workspace, host } = fixContext(cmd);
@@ -300,9 +365,23 @@ applied) · 130 cancelled.`,
   program
     .command('secrets')
     .description('list the secrets mcp-harden stored: name, where referenced, created and rotated dates; never values')
-    .action(async (_opts: unknown, cmd: Command) => {
+    .option('--import [NAME=SERVICE/USERNAME...]', 'list keychain items made by hand (secret-tool store … service S username U), or import them as NAME')
+    .action(async (opts: { import?: true | string[] }, cmd: Command) => {
       const { globals, host } = fixContext(cmd);
-      setExit(await runSecrets(host, { json: globals.json }, openStore, writeOut));
+      setExit(await runSecrets(host, { json: globals.json, ...(opts.import ? { import: opts.import } : {}) }, openStore, writeOut));
+    });
+
+  program
+    .command('doctor')
+    .description('check Node, the keychain backend, the launcher, the lookup tool, the clients found, interrupted runs and stored secrets')
+    .option('--repair', 'reinstall the launcher and re-link it into ~/.local/bin; changes nothing else')
+    .addHelpText('after', `
+Exit codes: 0 everything needed is fine · 1 something is broken · 10 the keychain cannot be used.`)
+    .action(async (opts: { repair?: boolean }, cmd: Command) => {
+      const { globals, workspace, host } = fixContext(cmd);
+      const { runDoctorCommand } = await import('./doctor-command.js');
+      const color = !globals.json && colorEnabled(process.stdout);
+      setExit(await runDoctorCommand(host, { repair: opts.repair, json: globals.json, workspace, version: VERSION, color }, writeOut));
     });
 
   program
@@ -327,6 +406,25 @@ malformed reference · 10 a missing secret or an unusable keychain · 127 CMD no
       ]);
       const store = () => openSecretStore({ platform: process.platform, runner: nodeProcessRunner });
       setExit(await execWithSecrets(command, process.env, store));
+    });
+
+  program
+    .command('headers')
+    .description("print a remote server's headers as one JSON object, keychain references resolved (what a Claude Code headersHelper runs)")
+    .argument('<header...>', "'Name: value' with {{keychain:SERVICE/ACCOUNT}} references in the value")
+    .addHelpText(
+      'after',
+      `
+The one command that writes a secret to stdout: Claude Code merges its output into the request headers.
+Exit codes: 0 printed · 2 a malformed header or reference · 10 a missing secret or an unusable keychain.`,
+    )
+    .action(async (specs: string[]) => {
+      const [{ runHeaders }, { openSecretStore }, { nodeProcessRunner }] = await Promise.all([
+        import('./headers-command.js'),
+        import('../adapters/secret-store/index.js'),
+        import('../adapters/process.js'),
+      ]);
+      setExit(await runHeaders(specs, () => openSecretStore({ platform: process.platform, runner: nodeProcessRunner }), writeOut));
     });
 
   return program;

@@ -1,0 +1,152 @@
+// The runner: holds the wizard state, runs the effects transition() asks for (all the IO: scan,
+// plan, preview, apply) and feeds their results back as events. Both the Ink UI and plain mode
+// sit on top of one store; neither does IO of its own.
+import type { ApplyEvent, FileChange } from '../app/apply.js';
+import { applyFix, prepareFix, previewChanges, type FixDeps, type FixOptions, type FixOutcome, type PreparedFix } from '../app/fix.js';
+import { exitCodeFor } from '../core/errors.js';
+import { applyEventView, previewOf, summaryOf, wizardData, type PathView } from './data.js';
+import { initialState, recommendedLevels, type Effect, type Level, type ScanProgress, type WizardEvent, type WizardState } from './state.js';
+import { transition } from './transition.js';
+
+/** The engine calls the wizard needs; built from the fix use case, replaced by fakes in tests. */
+export interface WizardEngine {
+  view: PathView;
+  prepare(levels: Map<string, Level> | undefined, onProgress: (p: ScanProgress) => void): Promise<PreparedFix>;
+  preview(prepared: PreparedFix): Promise<FileChange[]>;
+  apply(prepared: PreparedFix, onEvent: (e: ApplyEvent) => void, signal: AbortSignal): Promise<FixOutcome>;
+}
+
+export function engineFromFix(
+  deps: FixDeps,
+  opts: FixOptions,
+  extra: { resolvesTo?(service: string, account: string, value: string): Promise<boolean> } = {},
+): WizardEngine {
+  return {
+    view: { home: opts.audit.host.home, workspace: opts.audit.workspace },
+    prepare: (levels, onProgress) =>
+      prepareFix(deps, { ...opts, ...(levels ? { levels } : {}), audit: { ...opts.audit, onProgress: (p) => onProgress(p) } }),
+    preview: (prepared) => previewChanges(prepared),
+    apply: (prepared, onEvent, signal) =>
+      applyFix(deps, prepared, { ...opts, onEvent, signal, ...(extra.resolvesTo ? { resolvesTo: extra.resolvesTo } : {}) }),
+  };
+}
+
+export interface WizardStore {
+  getState(): WizardState;
+  dispatch(event: WizardEvent): void;
+  subscribe(listener: () => void): () => void;
+}
+
+export type Executor = (effect: Effect, dispatch: (e: WizardEvent) => void) => void;
+
+/** A store over transition(): every dispatch computes the next state, notifies, then runs effects. */
+export function createStore(initial: WizardState, execute: Executor): WizardStore {
+  let state = initial;
+  const listeners = new Set<() => void>();
+  const store: WizardStore = {
+    getState: () => state,
+    dispatch(event) {
+      const next = transition(state, event);
+      if (next.state !== state) {
+        state = next.state;
+        for (const l of listeners) l();
+      }
+      for (const effect of next.effects) execute(effect, store.dispatch);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return store;
+}
+
+const levelsKey = (levels: Record<string, Level>) =>
+  JSON.stringify(Object.entries(levels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+export interface Runner {
+  store: WizardStore;
+  /** Settles with the exit code once the wizard asks to exit. */
+  exited: Promise<number>;
+  /** Effects run so far, in order (for tests and diagnostics; they hold no secret). */
+  effects: Effect[];
+  /** Starts the scan. Call it after the first frame is drawn: the scan runs as an effect. */
+  start(): void;
+}
+
+export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: number } = {}): Runner {
+  const every = opts.progressEveryMs ?? 50;
+  let resolveExit!: (code: number) => void;
+  const exited = new Promise<number>((r) => (resolveExit = r));
+  /** Plans already computed, by their levels: the first one is `fix --yes`'s. */
+  const plans = new Map<string, PreparedFix>();
+  let abort: AbortController | undefined;
+  const effects: Effect[] = [];
+
+  const fail = (dispatch: (e: WizardEvent) => void, err: unknown) => {
+    dispatch({ type: 'failed', message: err instanceof Error ? err.message : String(err), code: exitCodeFor(err) });
+  };
+
+  const planFor = async (levels: Record<string, Level>): Promise<PreparedFix> => {
+    const key = levelsKey(levels);
+    let prepared = plans.get(key);
+    if (!prepared) {
+      prepared = await engine.prepare(new Map(Object.entries(levels)), () => {});
+      plans.set(key, prepared);
+    }
+    return prepared;
+  };
+
+  const execute: Executor = (effect, dispatch) => {
+    effects.push(effect);
+    switch (effect.type) {
+      case 'start-scan': {
+        let last = 0;
+        let phase = '';
+        const onProgress = (p: ScanProgress) => {
+          const now = Date.now();
+          // Phase changes always show; counters at most every `every` ms.
+          if (p.phase === phase && now - last < every) return;
+          last = now;
+          phase = p.phase;
+          dispatch({ type: 'scan-progress', progress: { ...p } });
+        };
+        // Off the current tick: the first frame is drawn before any IO starts.
+        setImmediate(() => {
+          engine
+            .prepare(undefined, onProgress)
+            .then((prepared) => {
+              const data = wizardData(prepared, engine.view);
+              plans.set(levelsKey(recommendedLevels(data)), prepared);
+              dispatch({ type: 'scan-done', data });
+            })
+            .catch((err) => fail(dispatch, err));
+        });
+        return;
+      }
+      case 'preview':
+        planFor(effect.levels)
+          .then(async (prepared) => dispatch({ type: 'preview-ready', preview: previewOf(prepared, await engine.preview(prepared), engine.view) }))
+          .catch((err) => fail(dispatch, err));
+        return;
+      case 'apply':
+        abort = new AbortController();
+        planFor(effect.levels)
+          .then(async (prepared) => {
+            const outcome = await engine.apply(prepared, (e) => dispatch({ type: 'apply-event', event: applyEventView(e) }), abort!.signal);
+            dispatch({ type: 'apply-done', summary: summaryOf(prepared, outcome, engine.view) });
+          })
+          .catch((err) => fail(dispatch, err));
+        return;
+      case 'stop-apply':
+        abort?.abort();
+        return;
+      case 'exit':
+        resolveExit(effect.code);
+        return;
+    }
+  };
+
+  const store = createStore(initialState, execute);
+  return { store, exited, effects, start: () => store.dispatch({ type: 'init' }) };
+}

@@ -1,0 +1,201 @@
+// The wizard as one pure function: (state, event) → next state and the effects to run (as data).
+// The runner (run.ts) executes effects and feeds their results back as events; the TUI and the
+// plain-mode driver both go through here, so both behave the same.
+import {
+  TRUST_LEVELS,
+  recommendedLevels,
+  suggestedTrust,
+  type ApplyLine,
+  type Command,
+  type Effect,
+  type Level,
+  type TrustLevel,
+  type WizardEvent,
+  type WizardState,
+} from './state.js';
+
+export interface Transition {
+  state: WizardState;
+  effects: Effect[];
+}
+
+const CANCELLED = 130;
+
+const stay = (state: WizardState): Transition => ({ state, effects: [] });
+const go = (state: WizardState, ...effects: Effect[]): Transition => ({ state, effects });
+
+type Chosen = Extract<WizardState, { data: unknown }>;
+
+function clamp(n: number, max: number): number {
+  return Math.max(0, Math.min(n, max));
+}
+
+function cycleTrust(level: TrustLevel, dir: 1 | -1): TrustLevel {
+  const i = TRUST_LEVELS.indexOf(level);
+  return TRUST_LEVELS[(i + dir + TRUST_LEVELS.length) % TRUST_LEVELS.length]!;
+}
+
+/** Common part of every step after the scan: what the user chose so far. */
+function chosen(s: Chosen): Pick<Chosen, 'data' | 'trust' | 'levels' | 'help'> {
+  return { data: s.data, trust: s.trust, levels: s.levels, help: false };
+}
+
+export function transition(state: WizardState, event: WizardEvent): Transition {
+  switch (event.type) {
+    case 'init':
+      return state.step === 'scan' && state.progress === null ? go(state, { type: 'start-scan' }) : stay(state);
+    case 'scan-progress':
+      return state.step === 'scan' ? stay({ ...state, progress: event.progress }) : stay(state);
+    case 'scan-done':
+      if (state.step !== 'scan') return stay(state);
+      return stay({
+        step: 'servers',
+        data: event.data,
+        trust: suggestedTrust(event.data),
+        levels: recommendedLevels(event.data),
+        help: false,
+        // The cursor starts on "Continue" (just after the last row): Enter alone moves on.
+        cursor: event.data.servers.length,
+        details: false,
+      });
+    case 'failed':
+      // Failed actions end in the summary (apply-done); this is the engine itself failing.
+      if (state.step === 'summary' || state.step === 'cancelled') return stay(state);
+      return stay({ step: 'error', message: event.message, code: event.code, help: false });
+    case 'preview-ready':
+      return state.step === 'keychain' && state.preview === 'loading' ? stay({ ...state, preview: event.preview, scroll: 0 }) : stay(state);
+    case 'apply-event': {
+      if (state.step !== 'applying') return stay(state);
+      const e = event.event;
+      const lines: ApplyLine[] = state.lines.map((l) =>
+        l.seq !== e.seq
+          ? l
+          : {
+              ...l,
+              status: e.type === 'start' ? 'running' : e.type,
+              subSteps: e.subSteps,
+              ...(e.message !== undefined ? { message: e.message } : {}),
+            },
+      );
+      return stay({ ...state, lines });
+    }
+    case 'apply-done':
+      if (state.step !== 'applying') return stay(state);
+      return stay({ ...chosen(state), step: 'summary', summary: event.summary });
+    case 'open-details':
+      if (state.step !== 'servers' || !state.data.servers[event.index]) return stay(state);
+      return stay({ ...state, cursor: event.index, details: true });
+    case 'set-trust':
+      if (state.step !== 'trust' || !(event.id in state.trust)) return stay(state);
+      return stay({ ...state, trust: { ...state.trust, [event.id]: event.level } });
+    case 'set-level':
+      if (state.step !== 'keychain' || state.preview !== null || !(event.fingerprint in state.levels)) return stay(state);
+      return stay({ ...state, levels: { ...state.levels, [event.fingerprint]: event.level } });
+    case 'command':
+      return command(state, event.command);
+  }
+}
+
+function command(state: WizardState, cmd: Command): Transition {
+  // Cancelling: nothing is written before Confirm, so it simply exits; while applying it stops
+  // between actions and the summary reports what was done.
+  if (cmd === 'cancel') {
+    switch (state.step) {
+      case 'applying':
+        return state.stopping ? stay(state) : go({ ...state, stopping: true }, { type: 'stop-apply' });
+      case 'summary':
+        return go(state, { type: 'exit', code: state.summary.exitCode });
+      case 'error':
+        return go(state, { type: 'exit', code: state.code });
+      case 'cancelled':
+        return stay(state);
+      default:
+        return go({ step: 'cancelled', help: false }, { type: 'exit', code: CANCELLED });
+    }
+  }
+  if (cmd === 'help') return stay({ ...state, help: !state.help } as WizardState);
+  // With help open, Enter or Esc only closes it.
+  if (state.help && (cmd === 'accept' || cmd === 'back')) return stay({ ...state, help: false } as WizardState);
+
+  switch (state.step) {
+    case 'scan':
+    case 'cancelled':
+      return stay(state);
+    case 'error':
+      return cmd === 'accept' ? go(state, { type: 'exit', code: state.code }) : stay(state);
+    case 'servers': {
+      const rows = state.data.servers.length;
+      if (state.details) {
+        return cmd === 'accept' || cmd === 'back' ? stay({ ...state, details: false }) : stay(state);
+      }
+      if (cmd === 'up') return stay({ ...state, cursor: clamp(state.cursor - 1, rows) });
+      if (cmd === 'down') return stay({ ...state, cursor: clamp(state.cursor + 1, rows) });
+      if (cmd === 'accept') {
+        if (state.cursor < rows) return stay({ ...state, details: true });
+        return stay({ ...chosen(state), step: 'trust', cursor: 0 });
+      }
+      return stay(state);
+    }
+    case 'trust': {
+      const rows = state.data.servers.length;
+      if (cmd === 'up') return stay({ ...state, cursor: clamp(state.cursor - 1, Math.max(rows - 1, 0)) });
+      if (cmd === 'down') return stay({ ...state, cursor: clamp(state.cursor + 1, Math.max(rows - 1, 0)) });
+      if (cmd === 'left' || cmd === 'right' || cmd === 'toggle') {
+        const server = state.data.servers[state.cursor];
+        if (!server) return stay(state);
+        const level = cycleTrust(state.trust[server.id] ?? server.trust.suggested, cmd === 'left' ? -1 : 1);
+        return stay({ ...state, trust: { ...state.trust, [server.id]: level } });
+      }
+      if (cmd === 'accept') return stay({ ...chosen(state), step: 'scopes', cursor: 0 });
+      if (cmd === 'back') return stay({ ...chosen(state), step: 'servers', cursor: rows, details: false });
+      return stay(state);
+    }
+    case 'scopes': {
+      const rows = Math.max(state.data.providers.length - 1, 0);
+      if (cmd === 'up') return stay({ ...state, cursor: clamp(state.cursor - 1, rows) });
+      if (cmd === 'down') return stay({ ...state, cursor: clamp(state.cursor + 1, rows) });
+      if (cmd === 'accept') return stay({ ...chosen(state), step: 'files' });
+      if (cmd === 'back') return stay({ ...chosen(state), step: 'trust', cursor: 0 });
+      return stay(state);
+    }
+    case 'files':
+      if (cmd === 'accept') return stay({ ...chosen(state), step: 'keychain', cursor: 0, preview: null, scroll: 0 });
+      if (cmd === 'back') return stay({ ...chosen(state), step: 'scopes', cursor: 0 });
+      return stay(state);
+    case 'keychain': {
+      if (state.preview === 'loading') return cmd === 'back' ? stay({ ...state, preview: null }) : stay(state);
+      if (state.preview) {
+        if (cmd === 'accept') return stay({ ...chosen(state), step: 'confirm', preview: state.preview, scroll: 0 });
+        if (cmd === 'back') return stay({ ...state, preview: null, scroll: 0 });
+        if (cmd === 'up') return stay({ ...state, scroll: Math.max(0, state.scroll - 1) });
+        if (cmd === 'down') return stay({ ...state, scroll: state.scroll + 1 });
+        return stay(state);
+      }
+      const rows = state.data.secrets.length;
+      if (cmd === 'up') return stay({ ...state, cursor: clamp(state.cursor - 1, Math.max(rows - 1, 0)) });
+      if (cmd === 'down') return stay({ ...state, cursor: clamp(state.cursor + 1, Math.max(rows - 1, 0)) });
+      if (cmd === 'toggle' || cmd === 'left' || cmd === 'right') {
+        const secret = state.data.secrets[state.cursor];
+        if (!secret) return stay(state);
+        const level: Level = state.levels[secret.fingerprint] === 2 ? 1 : 2;
+        return stay({ ...state, levels: { ...state.levels, [secret.fingerprint]: level } });
+      }
+      if (cmd === 'accept') return go({ ...state, preview: 'loading' }, { type: 'preview', levels: state.levels });
+      if (cmd === 'back') return stay({ ...chosen(state), step: 'files' });
+      return stay(state);
+    }
+    case 'confirm':
+      if (cmd === 'accept') {
+        const lines: ApplyLine[] = state.preview.labels.map((label, seq) => ({ seq, label, status: 'pending', subSteps: [] }));
+        return go({ ...chosen(state), step: 'applying', preview: state.preview, lines, stopping: false }, { type: 'apply', levels: state.levels });
+      }
+      if (cmd === 'back') return stay({ ...chosen(state), step: 'keychain', cursor: 0, preview: state.preview, scroll: 0 });
+      if (cmd === 'up') return stay({ ...state, scroll: Math.max(0, state.scroll - 1) });
+      if (cmd === 'down') return stay({ ...state, scroll: state.scroll + 1 });
+      return stay(state);
+    case 'applying':
+      return stay(state);
+    case 'summary':
+      return cmd === 'accept' ? go(state, { type: 'exit', code: state.summary.exitCode }) : stay(state);
+  }
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { initialState, recommendedLevels, type Command, type Effect, type WizardData, type WizardEvent, type WizardState } from '../../src/wizard/state.js';
+import { transition } from '../../src/wizard/transition.js';
+
+const server = (name: string, suggested: 'trusted' | 'limited' | 'untrusted') => ({
+  id: `${name}\0npx ${name}`,
+  name,
+  clients: ['cursor' as const],
+  scopes: ['user' as const],
+  transport: 'stdio' as const,
+  launch: `npx ${name}`,
+  declared: [],
+  envKeys: [],
+  headerKeys: [],
+  secrets: [],
+  findings: [],
+  trust: { suggested, publisher: 'unknown', pinned: true, transportNote: 'local (stdio)', secretsHeld: 0, reason: 'test' },
+});
+
+const data: WizardData = {
+  workspace: '/w',
+  servers: [server('a', 'trusted'), server('b', 'untrusted')],
+  secrets: [
+    { fingerprint: 'f1', masked: 'ghp_…(40)', provider: 'github', kind: 'pat', account: 'GH', recommended: 2, used: true, servers: ['a'], files: ['x'] },
+    { fingerprint: 'f2', masked: '…(32)', provider: 'generic', kind: 'key', account: 'K', recommended: 1, used: false, servers: [], files: ['.env'] },
+  ],
+  files: [],
+  providers: [],
+  keychain: { available: true },
+  interrupted: [],
+  before: {},
+  leftOver: [],
+};
+const preview = { actions: 3, labels: ['one', 'two', 'three'], diffs: [] };
+
+/** Runs events from a state; returns the final state and every effect. */
+function run(state: WizardState, events: (WizardEvent | Command)[]): { state: WizardState; effects: Effect[] } {
+  const effects: Effect[] = [];
+  for (const e of events) {
+    const t = transition(state, typeof e === 'string' ? { type: 'command', command: e } : e);
+    state = t.state;
+    effects.push(...t.effects);
+  }
+  return { state, effects };
+}
+
+const at = (events: (WizardEvent | Command)[]) => run(initialState, [{ type: 'init' }, { type: 'scan-done', data }, ...events]).state;
+
+describe('transition', () => {
+  it('starts the scan as an effect and moves to Servers by itself when it is done', () => {
+    const t = transition(initialState, { type: 'init' });
+    expect(t.effects).toEqual([{ type: 'start-scan' }]);
+    const p = transition(t.state, { type: 'scan-progress', progress: { phase: 'workspace', filesRead: 3, dirsRead: 2, servers: 1, secrets: 1 } });
+    expect(p.state).toMatchObject({ step: 'scan', progress: { filesRead: 3 } });
+    expect(transition(p.state, { type: 'scan-done', data }).state).toMatchObject({ step: 'servers', cursor: 2, details: false });
+  });
+
+  // Each step × each command: the next step (or the same one) and the effects.
+  const table: [string, (WizardEvent | Command)[], Command, Partial<Record<string, unknown>>, Effect[]][] = [
+    ['servers on Continue', [], 'accept', { step: 'trust', cursor: 0 }, []],
+    ['servers on a row', ['up'], 'accept', { step: 'servers', cursor: 1, details: true }, []],
+    ['servers details', ['up', 'accept'], 'back', { step: 'servers', details: false }, []],
+    ['servers details', ['up', 'accept'], 'accept', { step: 'servers', details: false }, []],
+    ['servers', [], 'down', { step: 'servers', cursor: 2 }, []],
+    ['servers', [], 'back', { step: 'servers' }, []],
+    ['servers', [], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
+    ['trust', ['accept'], 'right', { step: 'trust', trust: { [data.servers[0]!.id]: 'limited', [data.servers[1]!.id]: 'untrusted' } }, []],
+    ['trust', ['accept'], 'left', { step: 'trust', trust: { [data.servers[0]!.id]: 'untrusted', [data.servers[1]!.id]: 'untrusted' } }, []],
+    ['trust', ['accept'], 'accept', { step: 'scopes' }, []],
+    ['trust', ['accept'], 'back', { step: 'servers', cursor: 2 }, []],
+    ['trust', ['accept'], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
+    ['scopes', ['accept', 'accept'], 'accept', { step: 'files' }, []],
+    ['scopes', ['accept', 'accept'], 'back', { step: 'trust' }, []],
+    ['files', ['accept', 'accept', 'accept'], 'accept', { step: 'keychain', preview: null }, []],
+    ['files', ['accept', 'accept', 'accept'], 'back', { step: 'scopes' }, []],
+    ['files', ['accept', 'accept', 'accept'], 'toggle', { step: 'files' }, []],
+    ['keychain', ['accept', 'accept', 'accept', 'accept'], 'toggle', { step: 'keychain', levels: { f1: 1, f2: 1 } }, []],
+    ['keychain', ['accept', 'accept', 'accept', 'accept', 'down'], 'right', { step: 'keychain', levels: { f1: 2, f2: 2 } }, []],
+    ['keychain', ['accept', 'accept', 'accept', 'accept'], 'accept', { step: 'keychain', preview: 'loading' }, [{ type: 'preview', levels: { f1: 2, f2: 1 } }]],
+    ['keychain', ['accept', 'accept', 'accept', 'accept'], 'back', { step: 'files' }, []],
+    ['keychain', ['accept', 'accept', 'accept', 'accept'], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
+    ['keychain preview', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }], 'accept', { step: 'confirm', preview }, []],
+    ['keychain preview', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }], 'back', { step: 'keychain', preview: null }, []],
+    ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'back', { step: 'keychain', preview }, []],
+    ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
+    ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'accept', { step: 'applying', stopping: false }, [{ type: 'apply', levels: { f1: 2, f2: 1 } }]],
+    ['applying', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept', 'accept'], 'cancel', { step: 'applying', stopping: true }, [{ type: 'stop-apply' }]],
+    ['applying', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept', 'accept'], 'accept', { step: 'applying', stopping: false }, []],
+    ['help', [], 'help', { step: 'servers', help: true }, []],
+  ];
+  it.each(table)('%s + %s → expected state and effects', (_name, before, cmd, expected, effects) => {
+    const state = at(before);
+    const t = transition(state, { type: 'command', command: cmd });
+    expect(t.state).toMatchObject(expected);
+    expect(t.effects).toEqual(effects);
+  });
+
+  it('Enter alone reaches the apply effect with the recommended levels', () => {
+    const enters = (n: number): Command[] => Array.from({ length: n }, () => 'accept');
+    const { state, effects } = run(initialState, [{ type: 'init' }, { type: 'scan-done', data }, ...enters(5), { type: 'preview-ready', preview }, ...enters(2)]);
+    expect(state.step).toBe('applying');
+    expect(effects).toEqual([
+      { type: 'start-scan' },
+      { type: 'preview', levels: recommendedLevels(data) },
+      { type: 'apply', levels: recommendedLevels(data) },
+    ]);
+    expect(recommendedLevels(data)).toEqual({ f1: 2, f2: 1 });
+  });
+
+  it('cancelling at any step before Confirm emits no apply effect and exits 130', () => {
+    for (let n = 0; n <= 6; n++) {
+      const events: (WizardEvent | Command)[] = [{ type: 'init' }, { type: 'scan-done', data }];
+      for (let i = 0; i < n; i++) events.push(i === 5 ? { type: 'preview-ready', preview } : 'accept');
+      const { effects } = run(initialState, [...events, 'cancel']);
+      expect(effects.some((e) => e.type === 'apply')).toBe(false);
+      expect(effects.at(-1)).toEqual({ type: 'exit', code: 130 });
+    }
+    expect(run(initialState, [{ type: 'init' }, 'cancel']).effects.at(-1)).toEqual({ type: 'exit', code: 130 });
+  });
+
+  it('a stale preview after going back is ignored, and apply-done leads to the summary whose Enter exits with its code', () => {
+    const back = at(['accept', 'accept', 'accept', 'accept', 'back']);
+    expect(transition(back, { type: 'preview-ready', preview }).state).toBe(back);
+    const applying = at(['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept', 'accept']);
+    const ev = transition(applying, { type: 'apply-event', event: { type: 'done', seq: 1, subSteps: ['stored', 'read back'] } }).state;
+    expect(ev).toMatchObject({ lines: [{ status: 'pending' }, { status: 'done', subSteps: ['stored', 'read back'] }, { status: 'pending' }] });
+    const summary = { runId: 'R', done: 3, skipped: 0, failed: [], cancelled: false, after: {}, restart: [], cameBack: [], exitCode: 0 };
+    const done = transition(ev, { type: 'apply-done', summary }).state;
+    expect(done.step).toBe('summary');
+    expect(transition(done, { type: 'command', command: 'accept' }).effects).toEqual([{ type: 'exit', code: 0 }]);
+  });
+
+  it('an engine failure shows the error step, whose Enter exits with the error code', () => {
+    const e = transition(initialState, { type: 'failed', message: 'keychain locked', code: 10 }).state;
+    expect(e).toMatchObject({ step: 'error', code: 10 });
+    expect(transition(e, { type: 'command', command: 'accept' }).effects).toEqual([{ type: 'exit', code: 10 }]);
+  });
+});
