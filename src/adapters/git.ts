@@ -233,3 +233,13 @@ export async function gitFacts(workspace: string, files: string[]): Promise<GitF
 
   return notes.length ? { isRepo: true, root, tracked, ignored, note: notes.join('; ') } : { isRepo: true, root, tracked, ignored };
 }
+
+/** A file's content at HEAD (as text), for files inside the workspace; null when git has none. */
+export async function committedText(workspace: string, file: string): Promise<string | null> {
+  const cwd = resolve(workspace);
+  const rel = toGitPath(relative(cwd, isAbsolute(file) ? file : resolve(cwd, file)));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return null;
+  const run = await runGit(cwd, ['--literal-pathspecs', 'show', `HEAD:./${rel}`]);
+  if (run.error || run.code !== 0) return null;
+  return run.stdout.toString('utf8');
+}

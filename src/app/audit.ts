@@ -49,6 +49,8 @@ export interface WorkspacePort {
     workspace: string,
     files: string[],
   ): Promise<{ isRepo: boolean; root?: string; tracked: Set<string>; ignored: Set<string>; note?: string }>;
+  /** The file as committed at HEAD; null when it is not there or git cannot say. */
+  committedText?(workspace: string, file: string): Promise<string | null>;
 }
 
 export interface AuditOptions {
@@ -201,6 +203,8 @@ export async function scan(
   /** Files that hold at least one secret, with what they are. */
   const secretFiles = new Map<string, { kind: 'config' | 'dotenv' | 'backup' | 'history'; mode?: number }>();
   const seenFiles = new Set<string>();
+  /** Workspace configs that already use keychain references: their committed version may not. */
+  const refFiles = new Map<string, ConfigSource>();
   const envFiles = new Set<string>();
   const envFileUsers = new Map<string, { client: ClientKind; server: string; file: string }[]>();
 
@@ -242,6 +246,7 @@ export async function scan(
     if (!content) return;
     clients.add(source.client);
     const parsed = parseConfig(source, content.text);
+    if (content.text.includes('keychain:') && inside(source.path, workspace)) refFiles.set(source.path, source);
     const facts = await fs.inspect(source.path);
     const reportSource: ReportSource = {
       file: source.path,
@@ -375,7 +380,7 @@ export async function scan(
   // 4. Git: tracked files holding secrets, .env files not ignored.
   progress.phase = 'git';
   tick();
-  const inWorkspace = [...new Set([...secretFiles.keys(), ...envFiles])].filter((f) => inside(f, workspace));
+  const inWorkspace = [...new Set([...secretFiles.keys(), ...envFiles, ...refFiles.keys()])].filter((f) => inside(f, workspace));
   const git = inWorkspace.length
     ? await ws.gitFacts(workspace, inWorkspace)
     : { isRepo: false, tracked: new Set<string>(), ignored: new Set<string>() };
@@ -436,6 +441,31 @@ export async function scan(
         file,
         fix: RULES['secret-file-tracked'].fix,
       });
+    }
+  }
+  // A file whose secrets were moved out still has them in git: the committed version says so.
+  if (git.isRepo && ws.committedText) {
+    const candidates = [...refFiles.keys(), ...[...envFiles].filter((f) => inside(f, workspace))];
+    for (const file of new Set(candidates)) {
+      if (!git.tracked.has(file) || secretFiles.has(file)) continue;
+      const committed = await ws.committedText(workspace, file);
+      if (!committed) continue;
+      const source = refFiles.get(file);
+      let count = 0;
+      if (source) {
+        for (const server of parseConfig(source, committed).servers) count += serverSecrets(server).length;
+      } else {
+        for (const e of parseDotenv(committed)) count += detectSecrets(e.value, { where: 'dotenv', key: e.key }).length;
+      }
+      if (count) {
+        findings.push({
+          rule: 'secret-file-tracked',
+          severity: RULES['secret-file-tracked'].severity,
+          message: `${displayRel(file)} no longer holds secrets, but its committed version does (${count}): rotate them, git history keeps the old values`,
+          file,
+          fix: RULES['secret-file-tracked'].fix,
+        });
+      }
     }
   }
   if (git.isRepo) {

@@ -8,7 +8,7 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError as JsoncError
 import { runAudit, type AuditProgress } from '../app/audit.js';
 import { nodeFs } from '../adapters/node-fs.js';
 import { findEnvFiles } from '../adapters/walk.js';
-import { gitFacts } from '../adapters/git.js';
+import { committedText, gitFacts } from '../adapters/git.js';
 import { CLIENT_KINDS, SEVERITIES, type ClientKind, type HostEnv, type Platform, type Severity } from '../core/model.js';
 import { baselineKeys, readIgnoreList, type IgnoreEntry } from '../core/suppress.js';
 import { exitCodeFor, HardenError, UsageError } from '../core/errors.js';
@@ -109,7 +109,7 @@ async function audit(globals: GlobalOptions, opts: AuditCliOptions, host: HostEn
   const progress = progressLine(process.stderr);
   const report = await runAudit(
     nodeFs,
-    { findEnvFiles, gitFacts },
+    { findEnvFiles, gitFacts, committedText },
     {
       host,
       workspace,
@@ -171,7 +171,7 @@ async function wizard(
   if (!(await nodeFs.inspect(workspace))) throw new UsageError(`workspace ${workspace} does not exist`);
   const { engineFromFix } = await import('../wizard/run.js');
   const engine = engineFromFix(
-    { fs: nodeFs, workspacePort: { findEnvFiles, gitFacts }, openStore },
+    { fs: nodeFs, workspacePort: { findEnvFiles, gitFacts, committedText }, openStore },
     {
       audit: {
         host,
@@ -346,7 +346,7 @@ Exit codes: 0 done · 1 an action failed or a server did not verify · 2 usage �
         version: VERSION,
       };
       setExit(
-        await runFix({ fs: nodeFs, workspacePort: { findEnvFiles, gitFacts }, openStore }, { audit }, { ...opts, json: globals.json }, writeOut),
+        await runFix({ fs: nodeFs, workspacePort: { findEnvFiles, gitFacts, committedText }, openStore }, { audit }, { ...opts, json: globals.json }, writeOut),
       );
     });
 

@@ -207,6 +207,12 @@ describe('fix on a machine with several clients', () => {
     const cursor = JSON.parse(readFileSync(join(sb.home, '.cursor/mcp.json'), 'utf8'));
     expect(cursor.mcpServers.postgres.args.at(-1)).toBe('postgresql://app:{{keychain:mcp-harden/PASSWORD}}@db.internal:5432/app');
 
+    // .mcp.json was committed with a token in it: moved out, but git history keeps it, so the
+    // finding stays and points to rotation.
+    const after = JSON.parse(run(sb, ['audit', '--json']).stdout);
+    const tracked = after.findings.find((f: { rule: string; file: string }) => f.rule === 'secret-file-tracked' && f.file === join(sb.workspace, '.mcp.json'));
+    expect(tracked?.message).toContain('committed version');
+
     // secrets lists them, never a value.
     const secrets = run(sb, ['secrets', '--json']);
     expect(secrets.code).toBe(0);
