@@ -11,15 +11,8 @@ import { planRemoteSecret } from './remote-headers.js';
 
 export const KEYCHAIN_SERVICE = 'mcp-harden';
 
-/** Groups of actions `fix --only` can name. */
-export const ACTION_GROUPS = {
-  chmod: ['chmod'],
-  gitignore: ['gitignore'],
-  keychain: ['store-secret', 'rewrite-config', 'remove-plaintext'],
-  backups: ['delete-backup'],
-  history: ['remove-history-lines'],
-} as const satisfies Record<string, readonly ActionKind[]>;
-export type ActionGroup = keyof typeof ACTION_GROUPS;
+export { ACTION_GROUPS, type ActionGroup } from '../core/plan.js';
+import { ACTION_GROUPS, type ActionGroup } from '../core/plan.js';
 
 export interface PlanOptions {
   workspace: string;

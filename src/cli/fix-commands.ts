@@ -30,7 +30,8 @@ export interface FixCliOptions {
 }
 
 /** How long one server may take to start and list its tools under `--verify` (npx may download it). */
-export const VERIFY_TIMEOUT_MS = 30_000;
+export { VERIFY_TIMEOUT_MS } from '../core/plan.js';
+import { VERIFY_TIMEOUT_MS } from '../core/plan.js';
 
 /**
  * Starts the servers from their configs as they are on disk now; with `onlyLauncher`, only those

@@ -16,9 +16,9 @@ import { renderHuman } from './output/human.js';
 import { renderJson } from './output/json.js';
 import { renderSarif } from './output/sarif.js';
 import { colorEnabled } from './output/theme.js';
-import { buildSandbox } from '../demo/sandbox.js';
-import { runFix, runSecrets, runUndo, VERIFY_TIMEOUT_MS, type FixCliOptions, type UndoCliOptions } from './fix-commands.js';
-import { ACTION_GROUPS } from '../app/plan.js';
+// Commands other than audit load their modules when they run: audit's start-up stays small.
+import type { FixCliOptions, UndoCliOptions } from './fix-commands.js';
+import { ACTION_GROUPS, VERIFY_TIMEOUT_MS } from '../core/plan.js';
 import type { SecretStore } from '../ports/secret-store.js';
 
 declare const __MCP_HARDEN_VERSION__: string;
@@ -267,6 +267,7 @@ private D-Bus session); without a terminal it runs \`audit\` on the sandbox.`,
         const host: HostEnv = { platform: 'linux', home: inside.home, env: inside.env };
         return setExit(await wizard({ ...globals, workspace: inside.workspace, config: [], home: true }, host, inside.workspace, openStore));
       }
+      const { buildSandbox } = await import('../demo/sandbox.js');
       const sandbox = buildSandbox();
       const say = (line: string) => process.stderr.write(line + '\n');
       say(`mcp-harden demo: this is a SANDBOX, not your machine.`);
@@ -346,7 +347,7 @@ Exit codes: 0 done · 1 an action failed or a server did not verify · 2 usage �
         version: VERSION,
       };
       setExit(
-        await runFix({ fs: nodeFs, workspacePort: { findEnvFiles, gitFacts, committedText }, openStore }, { audit }, { ...opts, json: globals.json }, writeOut),
+        await (await import('./fix-commands.js')).runFix({ fs: nodeFs, workspacePort: { findEnvFiles, gitFacts, committedText }, openStore }, { audit }, { ...opts, json: globals.json }, writeOut),
       );
     });
 
@@ -359,7 +360,7 @@ Exit codes: 0 done · 1 an action failed or a server did not verify · 2 usage �
     .option('--force', 'also restore files that changed since the run')
     .action(async (run: string | undefined, opts: UndoCliOptions, cmd: Command) => {
       const { globals, workspace, host } = fixContext(cmd);
-      setExit(await runUndo(host, run, { ...opts, json: globals.json }, openStore, [workspace, host.home], writeOut));
+      setExit(await (await import('./fix-commands.js')).runUndo(host, run, { ...opts, json: globals.json }, openStore, [workspace, host.home], writeOut));
     });
 
   program
@@ -368,7 +369,7 @@ Exit codes: 0 done · 1 an action failed or a server did not verify · 2 usage �
     .option('--import [NAME=SERVICE/USERNAME...]', 'list keychain items made by hand (secret-tool store … service S username U), or import them as NAME')
     .action(async (opts: { import?: true | string[] }, cmd: Command) => {
       const { globals, host } = fixContext(cmd);
-      setExit(await runSecrets(host, { json: globals.json, ...(opts.import ? { import: opts.import } : {}) }, openStore, writeOut));
+      setExit(await (await import('./fix-commands.js')).runSecrets(host, { json: globals.json, ...(opts.import ? { import: opts.import } : {}) }, openStore, writeOut));
     });
 
   program

@@ -66,3 +66,16 @@ export interface Plan {
   /** Findings the plan cannot fix, with why (remote server without a secret mechanism, …). */
   leftOver: { rule: string; file: string; server?: string; why: string }[];
 }
+
+/** Groups of actions `fix --only` can name. */
+export const ACTION_GROUPS = {
+  chmod: ['chmod'],
+  gitignore: ['gitignore'],
+  keychain: ['store-secret', 'rewrite-config', 'remove-plaintext'],
+  backups: ['delete-backup'],
+  history: ['remove-history-lines'],
+} as const satisfies Record<string, readonly ActionKind[]>;
+export type ActionGroup = keyof typeof ACTION_GROUPS;
+
+/** How long `fix --verify` waits for a server to answer initialize and tools/list. */
+export const VERIFY_TIMEOUT_MS = 30_000;
