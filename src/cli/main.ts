@@ -124,12 +124,24 @@ async function audit(globals: GlobalOptions, opts: AuditCliOptions, host: HostEn
     },
   );
   progress.done();
+  await sayInterruptedRuns(host);
   let out: string;
   if (globals.json) out = renderJson(report);
   else if (opts.sarif) out = renderSarif(report, { workspace });
   else out = renderHuman(report, { color: colorEnabled(process.stdout), width: process.stdout.columns || 80, home: host.home });
   await writeOut(out);
   return report.summary.failing > 0 ? 1 : 0;
+}
+
+/** One line per interrupted fix run, on stderr; read only when the state directory exists. */
+async function sayInterruptedRuns(host: HostEnv): Promise<void> {
+  const { stateDirPath } = await import('../app/state.js');
+  const dir = stateDirPath(host);
+  if (!(await nodeFs.inspect(resolve(dir, 'runs')))) return;
+  const { Journal } = await import('../app/journal.js');
+  for (const run of await new Journal({ stateDir: dir }).findInterrupted()) {
+    process.stderr.write(`mcp-harden: run ${run.id} was interrupted: \`mcp-harden fix --yes\` carries on, \`mcp-harden undo ${run.id}\` rolls it back.\n`);
+  }
 }
 
 async function readBaseline(path: string): Promise<Set<string>> {

@@ -3,79 +3,20 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSandbox, type Sandbox } from '../../src/demo/sandbox.js';
+import { buildDist, clearItems, CLI, filesHolding, keyringEnv, lookupItem as lookup, requireKeyring, runCli, snapshot } from '../helpers/e2e.js';
 
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
 const outputs: string[] = [];
 const sandboxes: Sandbox[] = [];
 
-function requireKeyring(): void {
-  if (process.env.MCP_HARDEN_TEST_KEYRING !== '1' || !process.env.DBUS_SESSION_BUS_ADDRESS) {
-    throw new Error('these tests need the private keyring: run through scripts/with-keyring.sh (npm test does)');
-  }
-}
-
 function envFor(sb: Sandbox, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ...sb.env,
-    XDG_STATE_HOME: join(sb.home, '.local', 'state'),
-    DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS ?? '',
-    ...(process.env.XDG_RUNTIME_DIR ? { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR } : {}),
-    ...extra,
-  };
+  return { ...sb.env, XDG_STATE_HOME: join(sb.home, '.local', 'state'), ...keyringEnv(), ...extra };
 }
 
 function run(sb: Sandbox, args: string[], extra: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: sb.workspace,
-    env: envFor(sb, extra),
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 60_000,
-  });
-  outputs.push(r.stdout, r.stderr);
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Every file under a directory: content hash and mode. */
-function snapshot(dir: string, skip: (p: string) => boolean = () => false, acc = new Map<string, string>()): Map<string, string> {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (skip(p)) continue;
-    const st = lstatSync(p);
-    if (st.isDirectory()) snapshot(p, skip, acc);
-    else if (st.isSymbolicLink()) acc.set(p, 'link');
-    else acc.set(p, `${(st.mode & 0o777).toString(8)}:${createHash('sha256').update(readFileSync(p)).digest('hex')}`);
-  }
-  return acc;
-}
-
-/** Every file under a directory whose bytes contain the value. */
-function filesHolding(dir: string, value: string): string[] {
-  const needle = Buffer.from(value, 'utf8');
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      const st = lstatSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && readFileSync(p).includes(needle)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function lookup(account: string): string | null {
-  const r = spawnSync('secret-tool', ['lookup', 'service', 'mcp-harden', 'account', account], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout : null;
-}
-
-function clearItems(accounts: string[]): void {
-  for (const a of accounts) spawnSync('secret-tool', ['clear', 'service', 'mcp-harden', 'account', a]);
+  return runCli(args, { cwd: sb.workspace, env: envFor(sb, extra), outputs });
 }
 
 /** Secrets that every place of which `fix --yes --remove-history` moves into the keychain. */
@@ -96,8 +37,7 @@ const isState = (p: string) => p.includes(`${join('.local', 'state')}`) || p.inc
 
 beforeAll(() => {
   requireKeyring();
-  const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  buildDist();
 });
 
 afterAll(() => {
@@ -193,8 +133,7 @@ describe('fix on a machine with several clients', () => {
     const gui = {
       PATH: '/usr/bin:/bin',
       HOME: sb.home,
-      DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS!,
-      ...(process.env.XDG_RUNTIME_DIR ? { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR } : {}),
+      ...keyringEnv(),
       ...gh.env,
     };
     const probe = spawnSync('env', ['-i', ...Object.entries(gui).map(([k, v]) => `${k}=${v}`), gh.command, '/bin/sh', '-c', 'printf %s "$GITHUB_PERSONAL_ACCESS_TOKEN" | sha256sum'], {
@@ -276,7 +215,10 @@ describe('crash safety', () => {
     // The interrupted run is reported, and a new fix completes.
     const again = run(sb, ['fix', '--yes']);
     expect(again.code).toBe(0);
-    if (r.signal === 'SIGKILL') expect(again.stderr).toContain('was interrupted');
+    if (r.signal === 'SIGKILL') {
+      expect(audit.stderr).toContain('was interrupted');
+      expect(again.stderr).toContain('was interrupted');
+    }
     // Shell history keeps its lines without --remove-history.
     for (const name of MIGRATED.filter((n) => n !== 'github' && n !== 'anthropic')) {
       expect(filesHolding(sb.root, sb.secrets[name]).filter((p) => !isState(p)), name).toEqual([]);
