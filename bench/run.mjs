@@ -3,11 +3,13 @@
 //   cold start: `mcp-harden audit` on a small project vs `node -e 0` (≤ 3×)
 //   launcher:   `mcp-harden-launch true` with two keychain references vs the guide's
 //               `sh -c 'A=$(secret-tool lookup …) B=$(…) exec true'` (≤ 1.3×), see bench/launcher.mjs
+//   wizard:     bare `mcp-harden` in a pty on the demo sandbox, spawn to the server table, vs
+//               `node -e 0` in a pty (≤ 2.5×), see bench/wizard.mjs
 // Each side runs several times, interleaved with its baseline, and medians are compared, so a
 // noisy moment hits both sides alike. The walker is also timed alone (built from src with esbuild)
 // so it can be tuned before the CLI exists.
 //
-// Usage: node bench/run.mjs [--runs N] [--only walker|startup|launcher|fix] [--cli dist/cli.js]
+// Usage: node bench/run.mjs [--runs N] [--only walker|startup|launcher|fix|wizard] [--cli dist/cli.js]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -214,11 +216,32 @@ function fixBench() {
   verdict('fix --yes: wall time vs the 3 s budget', result.fixMedianMs / result.targetMs, 1);
 }
 
+function wizardBench() {
+  console.log('\nwizard start-up on the demo sandbox (pty, private keyring):');
+  const label = 'wizard: spawn to the server table vs node -e 0';
+  const r = spawnSync('bash', [join(repo, 'scripts/with-keyring.sh'), node, join(repo, 'bench/wizard.mjs'), '--json', '--runs', String(Math.max(5, RUNS))], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (!line) {
+    console.log(`  failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    verdict(label, undefined, 2.5, 'bench/wizard.mjs failed');
+    return;
+  }
+  const result = JSON.parse(line);
+  console.log(
+    `  ${result.runs} interleaved runs: median ${result.wizardMedianMs.toFixed(0)} ms to the server table (first frame ${result.scanFrameMedianMs.toFixed(0)} ms); node -e 0: ${result.nodeMedianMs.toFixed(0)} ms`,
+  );
+  verdict(label, result.ratio, result.target);
+}
+
 console.log(`node ${process.version} (${node})`);
 if (ONLY === 'all' || ONLY === 'walker') await walkerBench();
 if (ONLY === 'all' || ONLY === 'startup') startupBench();
 if (ONLY === 'all' || ONLY === 'launcher') launcherBench();
 if (ONLY === 'all' || ONLY === 'fix') fixBench();
+if (ONLY === 'all' || ONLY === 'wizard') wizardBench();
 console.log('');
 for (const v of verdicts) console.log(v);
 // Any target that failed or could not be measured fails the run, so it is never mistaken for a pass.
