@@ -2,13 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, lstatSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSandbox, type Sandbox } from '../../src/demo/sandbox.js';
+import { buildDist, CLI, ROOT } from '../helpers/e2e.js';
 import { fakeToken } from '../helpers/tokens.js';
 
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
 
 let sb: Sandbox;
 const outputs: string[] = [];
@@ -36,8 +35,7 @@ function snapshot(dir: string, acc = new Map<string, string>()): Map<string, str
 const fp = (v: string) => createHash('sha256').update(v).digest('hex').slice(0, 12);
 
 beforeAll(() => {
-  const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  buildDist();
   sb = buildSandbox({ seed: 'e2e' });
 });
 

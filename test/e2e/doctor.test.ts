@@ -3,14 +3,12 @@
 // XDG directories inside), so nothing touches the real user's files. Values are synthetic.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildDist, clearItems, filesHolding, makeBox, requireKeyring, runCli, type Box } from '../helpers/e2e.js';
 import { fakeToken } from '../helpers/tokens.js';
 
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
 const outputs: string[] = [];
 const roots: string[] = [];
 const VALUE = fakeToken('github-classic', `doctor-e2e-${randomBytes(4).toString('hex')}`);
@@ -18,50 +16,15 @@ const VALUE = fakeToken('github-classic', `doctor-e2e-${randomBytes(4).toString(
 const HAND_SERVICE = `github-pat-${randomBytes(3).toString('hex')}`;
 const ACCOUNT = 'GITHUB_PERSONAL_ACCESS_TOKEN';
 
-function requireKeyring(): void {
-  if (process.env.MCP_HARDEN_TEST_KEYRING !== '1' || !process.env.DBUS_SESSION_BUS_ADDRESS) {
-    throw new Error('these tests need the private keyring: run through scripts/with-keyring.sh (npm test does)');
-  }
-}
-
-interface Box {
-  root: string;
-  home: string;
-  workspace: string;
-  env: Record<string, string>;
-}
-
 function box(): Box {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-harden-doctor-e2e-'));
-  roots.push(root);
-  const home = join(root, 'home');
-  const workspace = join(root, 'project');
-  mkdirSync(home, { recursive: true });
-  mkdirSync(workspace, { recursive: true });
-  const env: Record<string, string> = {
-    HOME: home,
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    XDG_DATA_HOME: join(home, '.local', 'share'),
-    XDG_STATE_HOME: join(home, '.local', 'state'),
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_CACHE_HOME: join(home, '.cache'),
-    DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS ?? '',
-    NO_COLOR: '1',
-  };
-  if (process.env.XDG_RUNTIME_DIR) env.XDG_RUNTIME_DIR = process.env.XDG_RUNTIME_DIR;
-  return { root, home, workspace, env };
+  const b = makeBox('mcp-harden-doctor-e2e-', 'project');
+  b.env.XDG_CACHE_HOME = join(b.home, '.cache');
+  roots.push(b.root);
+  return b;
 }
 
 function run(b: Box, args: string[], extra: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: b.workspace,
-    env: { ...b.env, ...extra },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 60_000,
-  });
-  outputs.push(r.stdout, r.stderr);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { cwd: b.workspace, env: { ...b.env, ...extra }, outputs });
 }
 
 function secretTool(args: string[], input?: string) {
@@ -69,29 +32,13 @@ function secretTool(args: string[], input?: string) {
 }
 
 function clear(): void {
-  secretTool(['clear', 'service', 'mcp-harden', 'account', ACCOUNT]);
+  clearItems([ACCOUNT]);
   secretTool(['clear', 'service', HAND_SERVICE, 'username', 'mcp-github']);
-}
-
-/** Every file under a directory whose bytes contain the value. */
-function filesHolding(dir: string, value: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      const st = lstatSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && readFileSync(p).includes(Buffer.from(value))) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 beforeAll(() => {
   requireKeyring();
-  const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  buildDist();
   clear();
 });
 

@@ -3,62 +3,28 @@
 // headersHelper that prints it from the keychain under a minimal environment, and `undo` puts the
 // file back byte for byte. The token is synthetic; it is compared by hash, never printed.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildDist, clearItems, CLI, lookupItem as lookup, makeBox, requireKeyring, runCli, sha256 as sha, snapshot as snapshotAll, type Box } from '../helpers/e2e.js';
 import { fakeToken } from '../helpers/tokens.js';
 
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
 const ACCOUNT = 'LINEAR_API_KEY';
 const TOKEN = fakeToken('linear', `remote-e2e-${process.pid}`);
 const outputs: string[] = [];
 const roots: string[] = [];
 
-const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 /** Output for a failure message, the token masked (it must never reach a log). */
 const shown = (s: string) => s.split(TOKEN).join('<token>');
 
-function requireKeyring(): void {
-  if (process.env.MCP_HARDEN_TEST_KEYRING !== '1' || !process.env.DBUS_SESSION_BUS_ADDRESS) {
-    throw new Error('these tests need the private keyring: run through scripts/with-keyring.sh (npm test does)');
-  }
-}
-
-interface Box {
-  root: string;
-  home: string;
-  workspace: string;
-  env: Record<string, string>;
-}
-
 function sandbox(): Box {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-harden-remote-e2e-'));
-  roots.push(root);
-  const home = join(root, 'home');
-  const workspace = join(root, 'workspace');
-  mkdirSync(home, { recursive: true });
-  mkdirSync(workspace, { recursive: true });
-  const env: Record<string, string> = {
-    HOME: home,
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_DATA_HOME: join(home, '.local', 'share'),
-    XDG_STATE_HOME: join(home, '.local', 'state'),
-    NO_COLOR: '1',
-    LANG: 'C.UTF-8',
-    DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS ?? '',
-    ...(process.env.XDG_RUNTIME_DIR ? { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR } : {}),
-  };
-  return { root, home, workspace, env };
+  const b = makeBox('mcp-harden-remote-e2e-', 'workspace', { LANG: 'C.UTF-8' });
+  roots.push(b.root);
+  return b;
 }
 
 function run(box: Box, args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: box.workspace, env: box.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-  outputs.push(r.stdout, r.stderr);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { cwd: box.workspace, env: box.env, outputs });
 }
 
 /** Runs a command line the way Claude Code runs a headersHelper: a shell, a minimal environment. */
@@ -75,31 +41,16 @@ function runHelper(box: Box, line: string, bus = process.env.DBUS_SESSION_BUS_AD
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function lookup(account: string): string | null {
-  const r = spawnSync('secret-tool', ['lookup', 'service', 'mcp-harden', 'account', account], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout : null;
-}
-
 function clear(): void {
-  spawnSync('secret-tool', ['clear', 'service', 'mcp-harden', 'account', ACCOUNT]);
+  clearItems([ACCOUNT]);
 }
 
 /** Hash and mode of every file under HOME except our own state. */
-function snapshot(dir: string, acc = new Map<string, string>()): Map<string, string> {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (p.includes(join('.local', 'state')) || p.includes(join('.local', 'share', 'mcp-harden'))) continue;
-    const st = lstatSync(p);
-    if (st.isDirectory()) snapshot(p, acc);
-    else acc.set(p, `${(st.mode & 0o777).toString(8)}:${sha(readFileSync(p))}`);
-  }
-  return acc;
-}
+const snapshot = (dir: string) => snapshotAll(dir, (p) => p.includes(join('.local', 'state')) || p.includes(join('.local', 'share', 'mcp-harden')));
 
 beforeAll(() => {
   requireKeyring();
-  const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  buildDist();
 });
 
 afterAll(() => {

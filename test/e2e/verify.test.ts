@@ -2,23 +2,15 @@
 // scripts/with-keyring.sh): the fixture MCP server refuses to start without its exact token, so a
 // server that lists its tools after the fix got its secret from the keychain through the launcher.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildDist, clearItems, homeEnv, requireKeyring, ROOT, runCli, sha256 } from '../helpers/e2e.js';
 import { fakeToken } from '../helpers/tokens.js';
 
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
 const FIXTURE = join(ROOT, 'test/fixtures/mcp-server/server.mjs');
 const outputs: string[] = [];
-
-function requireKeyring(): void {
-  if (process.env.MCP_HARDEN_TEST_KEYRING !== '1' || !process.env.DBUS_SESSION_BUS_ADDRESS) {
-    throw new Error('these tests need the private keyring: run through scripts/with-keyring.sh (npm test does)');
-  }
-}
 
 // Two servers with different tokens under the same variable name: they get two keychain items.
 const TOKENS = { claude: fakeToken('github-classic', 'verify-e2e-claude'), cursor: fakeToken('github-classic', 'verify-e2e-cursor') };
@@ -30,24 +22,8 @@ const home = join(root, 'home');
 const workspace = join(root, 'workspace');
 const accounts = new Set<string>();
 
-function env(): Record<string, string> {
-  return {
-    HOME: home,
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_DATA_HOME: join(home, '.local', 'share'),
-    XDG_STATE_HOME: join(home, '.local', 'state'),
-    NO_COLOR: '1',
-    LANG: 'C.UTF-8',
-    DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS ?? '',
-    ...(process.env.XDG_RUNTIME_DIR ? { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR } : {}),
-  };
-}
-
 function run(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: workspace, env: env(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 90_000 });
-  outputs.push(r.stdout, r.stderr);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { cwd: workspace, env: homeEnv(home, { LANG: 'C.UTF-8' }), outputs, timeout: 90_000 });
 }
 
 /** The fixture server, as a user would add it: the project's Node by absolute path, the token in env. */
@@ -57,7 +33,7 @@ function fixtureServer(token: string, digestFile: string) {
 
 function writeDigest(name: string, token: string): string {
   const file = join(root, `${name}.sha256`);
-  writeFileSync(file, createHash('sha256').update(token).digest('hex') + '\n');
+  writeFileSync(file, sha256(token) + '\n');
   return file;
 }
 
@@ -70,8 +46,7 @@ function accountOf(value: string): string {
 
 beforeAll(() => {
   requireKeyring();
-  const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  buildDist();
   mkdirSync(join(home, '.cursor'), { recursive: true });
   mkdirSync(workspace, { recursive: true });
   writeFileSync(
@@ -87,7 +62,7 @@ beforeAll(() => {
 afterAll(() => {
   const all = outputs.join('\n');
   for (const v of VALUES) expect(all.includes(v), 'a token appeared in the output').toBe(false);
-  for (const a of accounts) spawnSync('secret-tool', ['clear', 'service', 'mcp-harden', 'account', a]);
+  clearItems(accounts);
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -150,7 +125,7 @@ describe('fix --verify', () => {
 
   test('a missing keychain item: the launcher says so, and verification fails', () => {
     const claude = JSON.parse(readFileSync(join(home, '.claude.json'), 'utf8')).mcpServers['fixture-claude'];
-    spawnSync('secret-tool', ['clear', 'service', 'mcp-harden', 'account', accountOf(claude.env.FIXTURE_TOKEN)]);
+    clearItems([accountOf(claude.env.FIXTURE_TOKEN)]);
     const r = run(['fix', '--yes', '--verify']);
     expect(r.stdout).toMatch(/^ {2}✗ fixture-claude \(Claude Code, ~\/\.claude\.json\): failed: the launcher could not read a secret from the keychain \(exit 10\)/m);
     expect(r.code).toBe(1);
