@@ -5,6 +5,7 @@ import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError 
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ConfigFormat, ParseError, Position } from '../model.js';
+import { scanTomlText, tomlPathKey as pathKey, type TomlPath } from '../toml-text.js';
 import { LineIndex, type LEntry, type LNode } from './tree.js';
 
 export interface ReadResult {
@@ -164,9 +165,6 @@ function readToml(text: string): ReadResult {
   return { root: fromPlain(value, [], { line: 1, column: 1 }, positions) };
 }
 
-type TomlPath = readonly (string | number)[];
-const pathKey = (path: TomlPath): string => JSON.stringify(path);
-
 interface TomlPositions {
   /** Where a key (or a table header) is declared. */
   keys: Map<string, Position>;
@@ -197,19 +195,15 @@ function fromPlain(value: unknown, path: TomlPath, pos: Position, positions: Tom
   return { t: 'scalar', pos, value };
 }
 
-/**
- * Finds where each key and value of a TOML document is written. Runs only on text smol-toml has
- * accepted, so it does not validate; it only has to keep in step with the document's structure.
- */
+/** Finds where each key, table header and value of a TOML document is written. */
 function tomlPositions(text: string): TomlPositions {
   const lines = new LineIndex(text);
   const keys = new Map<string, Position>();
   const values = new Map<string, Position>();
   const explicit = new Set<string>();
-  const arrayTableCounts = new Map<string, number>();
-  const n = text.length;
-  let i = 0;
 
+  // A key is declared where it is written; a table named only as a parent (`a` of `[a.b]`) where it
+  // is first mentioned.
   const declare = (path: TomlPath, pos: Position, isExplicit: boolean): void => {
     const k = pathKey(path);
     if (isExplicit) {
@@ -224,150 +218,15 @@ function tomlPositions(text: string): TomlPositions {
     declare(path, pos, true);
   };
 
-  const skipSpaces = (): void => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
-  };
-  const skipBlank = (): void => {
-    while (i < n) {
-      const c = text[i];
-      if (c === ' ' || c === '\t' || c === '\r' || c === '\n') i++;
-      else if (c === '#') while (i < n && text[i] !== '\n') i++;
-      else break;
-    }
-  };
-  const skipLine = (): void => {
-    while (i < n && text[i] !== '\n') i++;
-  };
-  const readBasicString = (): string => {
-    const start = i;
-    i++;
-    while (i < n && text[i] !== '"' && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
-    i++;
-    const raw = text.slice(start, i);
-    try {
-      return JSON.parse(raw) as string;
-    } catch {
-      return raw.slice(1, -1);
-    }
-  };
-  const readKey = (): string[] => {
-    const parts: string[] = [];
-    for (;;) {
-      skipSpaces();
-      const c = text[i];
-      if (c === '"') parts.push(readBasicString());
-      else if (c === "'") {
-        const end = text.indexOf("'", i + 1);
-        const stop = end < 0 ? n : end;
-        parts.push(text.slice(i + 1, stop));
-        i = stop + 1;
-      } else {
-        const start = i;
-        while (i < n && /[A-Za-z0-9_-]/.test(text[i] ?? '')) i++;
-        if (i === start) break;
-        parts.push(text.slice(start, i));
-      }
-      skipSpaces();
-      if (text[i] === '.') i++;
-      else break;
-    }
-    return parts;
-  };
-  const skipMultiline = (quote: string): void => {
-    let j = text.indexOf(quote, i + 3);
-    while (quote === '"""' && j > 0 && text[j - 1] === '\\') j = text.indexOf(quote, j + 1);
-    i = j < 0 ? n : j + 3;
-    while (i < n && text[i] === quote[0]) i++; // a closing run may hold up to two more quotes
-  };
-  const scanValue = (path: TomlPath, depth: number): void => {
-    values.set(pathKey(path), lines.position(i));
-    const c = text[i];
-    if (text.startsWith('"""', i)) skipMultiline('"""');
-    else if (text.startsWith("'''", i)) skipMultiline("'''");
-    else if (c === '"') readBasicString();
-    else if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      i = end < 0 ? n : end + 1;
-    } else if (c === '[' && depth < 64) {
-      i++;
-      let index = 0;
-      while (i < n) {
-        skipBlank();
-        if (text[i] === ']') {
-          i++;
-          break;
-        }
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        const before = i;
-        scanValue([...path, index++], depth + 1);
-        if (i === before) i++;
-      }
-    } else if (c === '{' && depth < 64) {
-      i++;
-      while (i < n) {
-        skipBlank();
-        if (text[i] === '}') {
-          i++;
-          break;
-        }
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        const keyPos = lines.position(i);
-        const key = readKey();
-        if (key.length === 0) {
-          i++;
-          continue;
-        }
-        declareWithParents([...path, ...key], keyPos);
-        skipSpaces();
-        if (text[i] === '=') i++;
-        skipSpaces();
-        scanValue([...path, ...key], depth + 1);
-      }
-    } else {
-      while (i < n && !',]}\r\n#'.includes(text[i] ?? '')) i++;
-    }
-  };
-
-  let table: TomlPath = [];
-  while (i < n) {
-    skipBlank();
-    if (i >= n) break;
-    const pos = lines.position(i);
-    if (text.startsWith('[[', i)) {
-      i += 2;
-      const key = readKey();
-      const k = pathKey(key);
-      const index = (arrayTableCounts.get(k) ?? -1) + 1;
-      arrayTableCounts.set(k, index);
-      table = [...key, index];
-      declareWithParents(key, pos);
-      declare(table, pos, true);
-      skipLine();
-    } else if (text[i] === '[') {
-      i++;
-      table = readKey();
-      declareWithParents(table, pos);
-      skipLine();
-    } else {
-      const key = readKey();
-      if (key.length === 0) {
-        skipLine();
-        continue;
-      }
-      const full = [...table, ...key];
-      declareWithParents(full, pos);
-      skipSpaces();
-      if (text[i] === '=') i++;
-      skipSpaces();
-      scanValue(full, 0);
-      skipLine();
-    }
-  }
+  scanTomlText(text, {
+    header: (path, start, isArray) => {
+      const pos = lines.position(start);
+      // `[[a]]` declares the array `a` and its new element `a[n]`.
+      declareWithParents(isArray ? path.slice(0, -1) : path, pos);
+      if (isArray) declare(path, pos, true);
+    },
+    key: (path, start) => declareWithParents(path, lines.position(start)),
+    value: (span) => values.set(pathKey(span.path), lines.position(span.start)),
+  });
   return { keys, values };
 }

@@ -2,24 +2,10 @@
 // table and key/value line is written; a change is a text edit of one string token, one array, or
 // one inserted or removed line. The caller re-parses the result and compares it with the intended
 // data, so a scanner mistake becomes a refused edit, never a corrupted file.
+import { scanTomlText, tomlPathKey as keyOf, type TomlPath as Path, type TomlValueSpan as ValueSpan } from '../toml-text.js';
 import { EditError, showPath } from './errors.js';
 import { applyEdits, detectEol, indentOf, lineEnd, lineEndWithBreak, lineStart, splitBom, type TextEdit } from './text.js';
 import type { ConfigChange } from './types.js';
-
-type Path = readonly (string | number)[];
-const keyOf = (path: Path): string => JSON.stringify(path);
-
-interface ValueSpan {
-  start: number;
-  end: number;
-  kind: 'string' | 'array' | 'inline' | 'other';
-  /** Where the key of the key/value pair holding this value starts (array items: the item start). */
-  stmtStart: number;
-  /** Set for a member of an inline table: the table's path. */
-  inInline?: string;
-  /** Array items: the array's path. */
-  item?: boolean;
-}
 
 /** Somewhere a new key can be written for a table. */
 type TableSpot =
@@ -35,202 +21,27 @@ interface Scan {
 function scanToml(text: string): Scan {
   const values = new Map<string, ValueSpan>();
   const tables = new Map<string, TableSpot>();
-  const arrayTables = new Map<string, number>();
-  const n = text.length;
-  let i = 0;
-
-  const skipSpaces = (): void => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
-  };
-  const skipBlank = (): void => {
-    while (i < n) {
-      const c = text[i];
-      if (c === ' ' || c === '\t' || c === '\r' || c === '\n') i++;
-      else if (c === '#') while (i < n && text[i] !== '\n') i++;
-      else break;
-    }
-  };
-  const skipBasic = (): void => {
-    i++;
-    while (i < n && text[i] !== '"' && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
-    i++;
-  };
-  const skipLiteral = (): void => {
-    const end = text.indexOf("'", i + 1);
-    i = end < 0 ? n : end + 1;
-  };
-  const skipMultiline = (quote: '"""' | "'''"): void => {
-    i += 3;
-    while (i < n) {
-      if (quote === '"""' && text[i] === '\\') {
-        i += 2;
-      } else if (text.startsWith(quote, i)) {
-        i += 3;
-        // A closing run may hold up to two more quotes, which belong to the string.
-        for (let extra = 0; extra < 2 && text[i] === quote[0]; extra++) i++;
-        return;
-      } else i++;
-    }
-  };
-  const unquoteBasic = (raw: string): string => {
-    try {
-      return JSON.parse(raw.replace(/\\U([0-9A-Fa-f]{8})/g, (_m, h: string) => {
-        const cp = String.fromCodePoint(parseInt(h, 16));
-        return JSON.stringify(cp).slice(1, -1);
-      })) as string;
-    } catch {
-      return raw.slice(1, -1);
-    }
-  };
-  const readKey = (): string[] => {
-    const parts: string[] = [];
-    for (;;) {
-      skipSpaces();
-      const c = text[i];
-      if (c === '"') {
-        const start = i;
-        skipBasic();
-        parts.push(unquoteBasic(text.slice(start, i)));
-      } else if (c === "'") {
-        const start = i;
-        skipLiteral();
-        parts.push(text.slice(start + 1, i - 1));
-      } else {
-        const start = i;
-        while (i < n && /[A-Za-z0-9_-]/.test(text[i] ?? '')) i++;
-        if (i === start) break;
-        parts.push(text.slice(start, i));
-      }
-      skipSpaces();
-      if (text[i] === '.') i++;
-      else break;
-    }
-    return parts;
-  };
-
-  const scanValue = (path: Path, stmtStart: number, depth: number, extra: Partial<ValueSpan>): void => {
-    const start = i;
-    const c = text[i];
-    let kind: ValueSpan['kind'] = 'other';
-    if (text.startsWith('"""', i)) {
-      skipMultiline('"""');
-      kind = 'string';
-    } else if (text.startsWith("'''", i)) {
-      skipMultiline("'''");
-      kind = 'string';
-    } else if (c === '"') {
-      skipBasic();
-      kind = 'string';
-    } else if (c === "'") {
-      skipLiteral();
-      kind = 'string';
-    } else if (c === '[' && depth < 64) {
-      kind = 'array';
-      i++;
-      let index = 0;
-      while (i < n) {
-        skipBlank();
-        if (text[i] === ']') {
-          i++;
-          break;
-        }
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        const before = i;
-        scanValue([...path, index++], i, depth + 1, { item: true });
-        if (i === before) i++;
-      }
-    } else if (c === '{' && depth < 64) {
-      kind = 'inline';
-      const open = i;
-      i++;
-      while (i < n) {
-        skipBlank();
-        if (text[i] === '}') break;
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        const memberStart = i;
-        const key = readKey();
-        if (key.length === 0) {
-          i++;
-          continue;
-        }
-        skipSpaces();
-        if (text[i] === '=') i++;
-        skipSpaces();
-        scanValue([...path, ...key], memberStart, depth + 1, { inInline: keyOf(path) });
-      }
-      tables.set(keyOf(path), { kind: 'inline', open, close: i });
-      i++;
-    } else {
-      while (i < n && !',]}\r\n#'.includes(text[i] ?? '')) i++;
-      while (i > start && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
-    }
-    values.set(keyOf(path), { start, end: i, kind, stmtStart, ...extra });
-  };
-
-  /** A header's keys as a path: a key naming an array of tables goes on into its last element. */
-  const resolveHeader = (key: string[], isArray: boolean): Path => {
-    const out: (string | number)[] = [];
-    key.forEach((part, j) => {
-      out.push(part);
-      const last = j === key.length - 1;
-      const count = arrayTables.get(keyOf(out));
-      if (last && isArray) {
-        const index = (count ?? -1) + 1;
-        arrayTables.set(keyOf(out), index);
-        out.push(index);
-      } else if (count !== undefined) {
-        out.push(count);
-      }
-    });
-    return out;
-  };
-
-  let table: Path = [];
   tables.set(keyOf([]), { kind: 'section', headerStart: -1, lastStart: -1, lastEnd: -1 });
-  while (i < n) {
-    skipBlank();
-    if (i >= n) break;
-    const start = i;
-    if (text[i] === '[') {
-      const isArray = text[i + 1] === '[';
-      i += isArray ? 2 : 1;
-      table = resolveHeader(readKey(), isArray);
-      tables.set(keyOf(table), { kind: 'section', headerStart: start, lastStart: -1, lastEnd: -1 });
-      while (i < n && text[i] !== '\n') i++;
-      continue;
-    }
-    const key = readKey();
-    if (key.length === 0) {
-      while (i < n && text[i] !== '\n') i++;
-      continue;
-    }
-    skipSpaces();
-    if (text[i] === '=') i++;
-    skipSpaces();
-    const full = [...table, ...key];
-    scanValue(full, start, 0, {});
-    const end = i;
-    const section = tables.get(keyOf(table));
-    if (section?.kind === 'section') {
-      section.lastStart = start;
-      section.lastEnd = end;
-    }
-    // `env.K = "v"` makes `env` a table whose new keys are written the same way, next to it.
-    for (let j = 1; j < key.length; j++) {
-      const prefixPath = keyOf([...table, ...key.slice(0, j)]);
-      const known = tables.get(prefixPath);
-      if (known === undefined || known.kind === 'dotted') {
-        tables.set(prefixPath, { kind: 'dotted', prefix: key.slice(0, j), lastStart: start, lastEnd: end });
+  scanTomlText(text, {
+    header: (path, start) => tables.set(keyOf(path), { kind: 'section', headerStart: start, lastStart: -1, lastEnd: -1 }),
+    value: (span) => values.set(keyOf(span.path), span),
+    inline: (path, open, close) => tables.set(keyOf(path), { kind: 'inline', open, close }),
+    pair: (table, key, start, end) => {
+      const section = tables.get(keyOf(table));
+      if (section?.kind === 'section') {
+        section.lastStart = start;
+        section.lastEnd = end;
       }
-    }
-    while (i < n && text[i] !== '\n') i++;
-  }
+      // `env.K = "v"` makes `env` a table whose new keys are written the same way, next to it.
+      for (let j = 1; j < key.length; j++) {
+        const prefixPath = keyOf([...table, ...key.slice(0, j)]);
+        const known = tables.get(prefixPath);
+        if (known === undefined || known.kind === 'dotted') {
+          tables.set(prefixPath, { kind: 'dotted', prefix: key.slice(0, j), lastStart: start, lastEnd: end });
+        }
+      }
+    },
+  });
   return { values, tables };
 }
 
@@ -302,7 +113,7 @@ function insertInTable(text: string, spot: TableSpot, key: string, valueText: st
 function deleteValue(text: string, span: ValueSpan, scan: Scan, where: string): TextEdit {
   if (span.item === true) throw new EditError(`Cannot delete ${where}: array items are not deleted`);
   if (span.inInline !== undefined) {
-    const table = scan.tables.get(span.inInline);
+    const table = scan.tables.get(keyOf(span.inInline));
     if (table?.kind !== 'inline') throw new EditError(`Cannot delete ${where}: its table was not found`);
     // `a = 1, b = 2`: the member goes with the comma after it, or (last member) the one before it.
     let end = span.end;
