@@ -1,7 +1,9 @@
 // What every secret-store backend shares: argument checks, the probe round trip, the one-line
-// messages for each keychain problem, and the classification of backend error texts.
+// messages for each keychain problem, the classification of backend error texts, and how the
+// stores built on a command-line tool (secret-tool, security) run it.
 import { randomBytes } from 'node:crypto';
 import { KeychainUnavailableError, UsageError, type KeychainProblem } from '../../core/errors.js';
+import type { ProcessRunner, RunResult } from '../../ports/process.js';
 import { PROBE_SERVICE } from '../../ports/secret-store.js';
 
 /** Default time allowed for one keychain operation: long enough to type a password into a prompt. */
@@ -13,6 +15,12 @@ type Os = 'darwin' | 'linux' | 'win32' | string;
 export function checkName(what: 'service' | 'account', name: string): void {
   if (typeof name !== 'string' || name.length === 0) throw new UsageError(`keychain ${what} must not be empty`);
   if (name.includes('\0')) throw new UsageError(`keychain ${what} must not contain a NUL character`);
+}
+
+/** The names of one item: service and account. */
+export function checkNames(service: string, account: string): void {
+  checkName('service', service);
+  checkName('account', account);
 }
 
 /** Values must be non-empty (keytar refuses empty ones) and free of NUL. Never echoes the value. */
@@ -72,6 +80,11 @@ export function keychainError(
   return new KeychainUnavailableError(reason, message, cause === undefined ? undefined : { cause });
 }
 
+/** The detail of a timeout error. */
+export function tookTooLong(action: string, timeoutMs: number): string {
+  return `${action} took longer than ${Math.round(timeoutMs / 1000)} s`;
+}
+
 /** Collapses a text to one trimmed line of at most 200 characters. */
 export function oneLine(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
@@ -125,4 +138,45 @@ export async function probeRoundTrip(ops: RawOps, os: Os, backend: string): Prom
 /** Accounts, de-duplicated and sorted, in the shape `list` returns. */
 export function accountList(accounts: Iterable<string>): { account: string }[] {
   return [...new Set(accounts)].sort().map((account) => ({ account }));
+}
+
+export interface ToolStoreOptions {
+  runner: ProcessRunner;
+  /** Environment of the spawned tool (D-Bus address and so on); defaults to this process's. */
+  env?: Readonly<Record<string, string | undefined>>;
+  timeoutMs?: number;
+  /** The program to run, instead of the store's default. */
+  command?: string;
+}
+
+/** What the stores that drive a command-line tool share: how the tool is run, and its failures to run. */
+export abstract class ToolStore {
+  abstract readonly backend: string;
+  protected readonly runner: ProcessRunner;
+  protected readonly env: Readonly<Record<string, string | undefined>> | undefined;
+  protected readonly timeoutMs: number;
+  protected readonly command: string;
+
+  constructor(options: ToolStoreOptions, defaultCommand: string) {
+    this.runner = options.runner;
+    this.env = options.env;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.command = options.command ?? defaultCommand;
+  }
+
+  /** Runs the tool under the timeout; a value only ever goes in through `stdin`. */
+  protected run(args: string[], stdin?: string): Promise<RunResult> {
+    return this.runner.run(this.command, args, {
+      timeoutMs: this.timeoutMs,
+      ...(stdin !== undefined ? { stdin } : {}),
+      ...(this.env ? { env: this.env } : {}),
+    });
+  }
+
+  /** Throws when the tool could not start or ran out of time; `notFound` is the detail for a missing program. */
+  protected failIfNotRun(r: RunResult, action: string, os: Os, notFound: string): void {
+    if (r.spawnError === 'not-found') throw keychainError('missing-backend', os, this.backend, notFound);
+    if (r.spawnError) throw keychainError('missing-backend', os, this.backend, `cannot run ${this.command}: ${r.spawnError}`);
+    if (r.timedOut) throw keychainError('timeout', os, this.backend, tookTooLong(action, this.timeoutMs));
+  }
 }

@@ -16,11 +16,13 @@ import {
   DEFAULT_TIMEOUT_MS,
   accountList,
   checkName,
+  checkNames,
   checkValue,
   classifyKeychainMessage,
   keychainError,
   oneLine,
   probeRoundTrip,
+  tookTooLong,
 } from './common.js';
 
 /** The part of the keytar API this store uses. */
@@ -69,23 +71,20 @@ export class KeytarStore implements SecretStore {
   }
 
   async get(service: string, account: string): Promise<string | null> {
-    checkName('service', service);
-    checkName('account', account);
+    checkNames(service, account);
     const value = await this.call('read', (k) => k.getPassword(service, account));
     if (value === null) await this.probe();
     return value;
   }
 
   async set(service: string, account: string, value: string): Promise<void> {
-    checkName('service', service);
-    checkName('account', account);
+    checkNames(service, account);
     checkValue(value);
     await this.call('write', (k) => k.setPassword(service, account, value));
   }
 
   async delete(service: string, account: string): Promise<boolean> {
-    checkName('service', service);
-    checkName('account', account);
+    checkNames(service, account);
     const removed = await this.call('delete', (k) => k.deletePassword(service, account));
     if (!removed) await this.probe();
     return removed;
@@ -119,7 +118,7 @@ export class KeytarStore implements SecretStore {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(keychainError('timeout', this.os, this.backend, `${action} took longer than ${Math.round(this.timeoutMs / 1000)} s`)),
+        () => reject(keychainError('timeout', this.os, this.backend, tookTooLong(action, this.timeoutMs))),
         this.timeoutMs,
       );
       // The timer must not keep the process alive on its own.

@@ -7,29 +7,14 @@
 // /proc). secret-tool's exit code is 1 for every failure, so failures are told apart by its stderr;
 // a lookup that finds nothing and a lookup in a locked keyring are both a silent exit 1, so a miss
 // is confirmed with a probe round trip before it is reported as a missing item.
-import type { ProcessRunner, RunResult } from '../../ports/process.js';
+import type { RunResult } from '../../ports/process.js';
 import type { SecretStore } from '../../ports/secret-store.js';
-import {
-  DEFAULT_TIMEOUT_MS,
-  accountList,
-  checkName,
-  checkValue,
-  classifyKeychainMessage,
-  keychainError,
-  oneLine,
-  probeRoundTrip,
-} from './common.js';
+import { ToolStore, accountList, checkName, checkNames, checkValue, classifyKeychainMessage, keychainError, oneLine, probeRoundTrip, type ToolStoreOptions } from './common.js';
 
 export const GENERIC_SCHEMA = 'org.freedesktop.Secret.Generic';
 
-export interface SecretToolOptions {
-  runner: ProcessRunner;
-  /** Environment of the spawned tool (D-Bus address and so on); defaults to this process's. */
-  env?: Readonly<Record<string, string | undefined>>;
-  timeoutMs?: number;
-  /** The program to run; `secret-tool` from PATH by default. */
-  command?: string;
-}
+/** The program is `secret-tool` from PATH unless `command` says otherwise. */
+export type SecretToolOptions = ToolStoreOptions;
 
 function itemAttributes(service: string, account: string): string[] {
   return ['xdg:schema', GENERIC_SCHEMA, 'service', service, 'account', account];
@@ -42,38 +27,28 @@ function toolError(stderr: string): string {
   return own.join('; ');
 }
 
-export class SecretToolStore implements SecretStore {
+export class SecretToolStore extends ToolStore implements SecretStore {
   readonly backend = 'secret-tool';
-  private readonly runner: ProcessRunner;
-  private readonly env: Readonly<Record<string, string | undefined>> | undefined;
-  private readonly timeoutMs: number;
-  private readonly command: string;
 
   constructor(options: SecretToolOptions) {
-    this.runner = options.runner;
-    this.env = options.env;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.command = options.command ?? 'secret-tool';
+    super(options, 'secret-tool');
   }
 
   async get(service: string, account: string): Promise<string | null> {
-    checkName('service', service);
-    checkName('account', account);
+    checkNames(service, account);
     const value = await this.rawGet(service, account);
     if (value === null) await this.probe(); // a locked keyring also answers "nothing"
     return value;
   }
 
   async set(service: string, account: string, value: string): Promise<void> {
-    checkName('service', service);
-    checkName('account', account);
+    checkNames(service, account);
     checkValue(value);
     await this.rawSet(service, account, value);
   }
 
   async delete(service: string, account: string): Promise<boolean> {
-    checkName('service', service);
-    checkName('account', account);
+    checkNames(service, account);
     // `clear` says nothing about whether it removed anything, so look first.
     const existed = await this.exists(service, account);
     if (!existed) {
@@ -131,20 +106,8 @@ export class SecretToolStore implements SecretStore {
     return parseAccounts(r.stderr).includes(account);
   }
 
-  private run(args: string[], stdin?: string): Promise<RunResult> {
-    return this.runner.run(this.command, args, {
-      timeoutMs: this.timeoutMs,
-      ...(stdin !== undefined ? { stdin } : {}),
-      ...(this.env ? { env: this.env } : {}),
-    });
-  }
-
   private fail(r: RunResult, action: string): never {
-    if (r.spawnError === 'not-found') {
-      throw keychainError('missing-backend', 'linux', this.backend, `${this.command} is not installed (package libsecret-tools)`);
-    }
-    if (r.spawnError) throw keychainError('missing-backend', 'linux', this.backend, `cannot run ${this.command}: ${r.spawnError}`);
-    if (r.timedOut) throw keychainError('timeout', 'linux', this.backend, `${action} took longer than ${Math.round(this.timeoutMs / 1000)} s`);
+    this.failIfNotRun(r, action, 'linux', `${this.command} is not installed (package libsecret-tools)`);
     const err = toolError(r.stderr);
     const reason = classifyKeychainMessage(err);
     if (reason) throw keychainError(reason, 'linux', this.backend, err);

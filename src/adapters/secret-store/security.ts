@@ -16,18 +16,9 @@
 //   than a backslash and `password: 0xHEX…` otherwise, unambiguously (`-w` prints hex without saying so).
 import type { KeychainProblem } from '../../core/errors.js';
 import { UsageError } from '../../core/errors.js';
-import type { ProcessRunner, RunResult } from '../../ports/process.js';
+import type { RunResult } from '../../ports/process.js';
 import type { SecretStore } from '../../ports/secret-store.js';
-import {
-  DEFAULT_TIMEOUT_MS,
-  accountList,
-  checkName,
-  checkValue,
-  classifyKeychainMessage,
-  keychainError,
-  oneLine,
-  probeRoundTrip,
-} from './common.js';
+import { ToolStore, accountList, checkName, checkNames, checkValue, classifyKeychainMessage, keychainError, oneLine, probeRoundTrip, type ToolStoreOptions } from './common.js';
 
 export const SECURITY_PATH = '/usr/bin/security';
 
@@ -138,43 +129,29 @@ function toolError(stderr: string): string {
     .join('; ');
 }
 
-export interface SecurityOptions {
-  runner: ProcessRunner;
-  env?: Readonly<Record<string, string | undefined>>;
-  timeoutMs?: number;
-  command?: string;
-}
+/** The program is /usr/bin/security unless `command` says otherwise. */
+export type SecurityOptions = ToolStoreOptions;
 
-export class SecurityStore implements SecretStore {
+export class SecurityStore extends ToolStore implements SecretStore {
   readonly backend = 'security';
-  private readonly runner: ProcessRunner;
-  private readonly env: Readonly<Record<string, string | undefined>> | undefined;
-  private readonly timeoutMs: number;
-  private readonly command: string;
 
   constructor(options: SecurityOptions) {
-    this.runner = options.runner;
-    this.env = options.env;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.command = options.command ?? SECURITY_PATH;
+    super(options, SECURITY_PATH);
   }
 
   async get(service: string, account: string): Promise<string | null> {
-    checkName('service', service);
-    checkName('account', account);
+    checkNames(service, account);
     return this.rawGet(service, account);
   }
 
   async set(service: string, account: string, value: string): Promise<void> {
-    checkName('service', service);
-    checkName('account', account);
+    checkNames(service, account);
     checkValue(value);
     await this.rawSet(service, account, value);
   }
 
   async delete(service: string, account: string): Promise<boolean> {
-    checkName('service', service);
-    checkName('account', account);
+    checkNames(service, account);
     return this.rawDelete(service, account);
   }
 
@@ -218,20 +195,8 @@ export class SecurityStore implements SecretStore {
     this.fail(r, 'delete-generic-password');
   }
 
-  private run(args: string[], stdin?: string): Promise<RunResult> {
-    return this.runner.run(this.command, args, {
-      timeoutMs: this.timeoutMs,
-      ...(stdin !== undefined ? { stdin } : {}),
-      ...(this.env ? { env: this.env } : {}),
-    });
-  }
-
   private fail(r: RunResult, action: string): never {
-    if (r.spawnError === 'not-found') {
-      throw keychainError('missing-backend', 'darwin', this.backend, `${this.command} was not found`);
-    }
-    if (r.spawnError) throw keychainError('missing-backend', 'darwin', this.backend, `cannot run ${this.command}: ${r.spawnError}`);
-    if (r.timedOut) throw keychainError('timeout', 'darwin', this.backend, `${action} took longer than ${Math.round(this.timeoutMs / 1000)} s`);
+    this.failIfNotRun(r, action, 'darwin', `${this.command} was not found`);
     const err = toolError(r.stderr);
     const byStatus = r.code !== null ? STATUS[r.code] : undefined;
     const reason = byStatus && byStatus !== 'not-found' ? byStatus : classifyKeychainMessage(err);
