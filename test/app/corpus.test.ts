@@ -8,18 +8,7 @@ import { nodeFs } from '../../src/adapters/node-fs.js';
 import type { ClientKind } from '../../src/core/model.js';
 import { inferSource, parseConfig } from '../../src/core/clients/index.js';
 import { detectSecrets } from '../../src/core/secrets/index.js';
-
-const CORPUS = resolve(__dirname, '../../../shared/corpus');
-
-const FOLDER_CLIENT: Record<string, ClientKind> = {
-  'claude-code': 'claude-code',
-  'claude-desktop': 'claude-desktop',
-  codex: 'codex',
-  cursor: 'cursor',
-  gemini: 'gemini',
-  vscode: 'vscode',
-  windsurf: 'windsurf',
-};
+import { CORPUS, folderClient } from '../helpers/corpus.js';
 
 const noWorkspace: WorkspacePort = {
   async findEnvFiles() {
@@ -92,7 +81,7 @@ describe('corpus of real MCP configs', () => {
       workspace: CORPUS,
       noHome: true,
       configs: [file],
-      client: FOLDER_CLIENT[row.kind],
+      client: folderClient(row.kind),
       failOn: 'high',
       ignore: [],
       version: 'test',
@@ -121,7 +110,7 @@ describe('corpus of real MCP configs', () => {
     }
     // The report never holds a secret value: find the values again, straight from the file.
     const json = JSON.stringify(report);
-    const parsed = parseConfig(inferSource(file, readFileSync(file, 'utf8'), FOLDER_CLIENT[row.kind]), readFileSync(file, 'utf8'));
+    const parsed = parseConfig(inferSource(file, readFileSync(file, 'utf8'), folderClient(row.kind)), readFileSync(file, 'utf8'));
     const values: string[] = [];
     for (const s of parsed.servers) {
       for (const e of s.env) values.push(...detectSecrets(e.value.value, { where: 'env', key: e.key }).map((d) => d.value));

@@ -11,6 +11,7 @@ import { Journal, JournalError, newRunId, summarizePlan, type UndoInfo } from '.
 import { nodeProcessRunner } from '../../src/adapters/process.js';
 import { MemorySecretStore } from '../../src/adapters/secret-store/memory.js';
 import type { Action, Plan } from '../../src/core/plan.js';
+import { rewriteGithubEnv, storeGithubToken } from '../helpers/actions.js';
 import { fakeToken } from '../helpers/tokens.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -205,31 +206,10 @@ process.kill(process.pid, 'SIGKILL');
       workspace: '/home/ana/project',
       leftOver: [],
       actions: [
-        {
-          kind: 'store-secret',
-          service: 'mcp-harden',
-          account: 'GITHUB_PERSONAL_ACCESS_TOKEN',
-          fingerprint: 'sha256:3f1a9c0b2e4d',
-          provider: 'github',
-          secretKind: 'pat-classic',
-          from: [{ file, where: 'env', path: ['mcpServers', 'github', 'env', 'GITHUB_PERSONAL_ACCESS_TOKEN'], client: 'cursor', server: 'github' }],
-        },
-        {
-          kind: 'rewrite-config',
-          file,
-          scope: 'user',
-          client: 'cursor',
-          server: 'github',
-          serverPath: ['mcpServers', 'github'],
-          replace: [
-            {
-              location: { file, where: 'env', path: ['mcpServers', 'github', 'env', 'GITHUB_PERSONAL_ACCESS_TOKEN'] },
-              fingerprint: 'sha256:3f1a9c0b2e4d',
-              reference: 'keychain:mcp-harden/GITHUB_PERSONAL_ACCESS_TOKEN',
-            },
-          ],
-          launcher: true,
-        },
+        storeGithubToken('GITHUB_PERSONAL_ACCESS_TOKEN', [
+          { file, where: 'env', path: ['mcpServers', 'github', 'env', 'GITHUB_PERSONAL_ACCESS_TOKEN'], client: 'cursor', server: 'github' },
+        ]),
+        rewriteGithubEnv(file, 'GITHUB_PERSONAL_ACCESS_TOKEN', true),
       ],
     };
     const run = await journal.begin(summarizePlan(plan, 'fix'));

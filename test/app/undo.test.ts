@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../../src/app/state.js';
 import { sha256, undoRun, type UndoOptions } from '../../src/app/undo.js';
 import { MemorySecretStore } from '../../src/adapters/secret-store/memory.js';
 import type { Action } from '../../src/core/plan.js';
+import { rewriteGithubEnv, storeGithubToken } from '../helpers/actions.js';
 import { fakeToken } from '../helpers/tokens.js';
 
 const temps: string[] = [];
@@ -49,22 +50,7 @@ function world() {
 }
 type World = ReturnType<typeof world>;
 
-const rewrite = (file: string): Action => ({
-  kind: 'rewrite-config',
-  file,
-  scope: 'user',
-  client: 'cursor',
-  server: 'github',
-  serverPath: ['mcpServers', 'github'],
-  replace: [
-    {
-      location: { file, where: 'env', path: ['mcpServers', 'github', 'env', 'GITHUB_TOKEN'] },
-      fingerprint: 'sha256:3f1a9c0b2e4d',
-      reference: 'keychain:mcp-harden/GITHUB_TOKEN',
-    },
-  ],
-  launcher: false,
-});
+const rewrite = (file: string): Action => rewriteGithubEnv(file, 'GITHUB_TOKEN', false);
 
 /**
  * What the fix engine does for a file: back up the original, journal, write atomically (as the
@@ -111,16 +97,7 @@ async function changeFile(
 async function storeItem(w: World, run: string, seq: number, account: string, value: string): Promise<void> {
   const old = await w.store.get('mcp-harden', account);
   const backup = old === null ? undefined : await w.vault.save(Buffer.from(old), { run, kind: 'keychain-item', service: 'mcp-harden', account });
-  const action: Action = {
-    kind: 'store-secret',
-    service: 'mcp-harden',
-    account,
-    fingerprint: 'sha256:3f1a9c0b2e4d',
-    provider: 'github',
-    secretKind: 'pat-classic',
-    from: [],
-  };
-  await w.journal.before(seq, action, { kind: 'keychain-item', service: 'mcp-harden', account, existed: old !== null, ...(backup ? { backup } : {}) });
+  await w.journal.before(seq, storeGithubToken(account), { kind: 'keychain-item', service: 'mcp-harden', account, existed: old !== null, ...(backup ? { backup } : {}) });
   await w.store.set('mcp-harden', account, value);
   await w.journal.after(seq, { status: 'done' });
 }

@@ -6,18 +6,7 @@ import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { inferSource, parseConfig } from '../../../src/core/clients/index.js';
 import type { ClientKind } from '../../../src/core/model.js';
-
-const CORPUS = '/work/shared/corpus';
-
-const FOLDER_CLIENT: Record<string, ClientKind> = {
-  'claude-code': 'claude-code',
-  'claude-desktop': 'claude-desktop',
-  codex: 'codex',
-  cursor: 'cursor',
-  gemini: 'gemini',
-  vscode: 'vscode',
-  windsurf: 'windsurf',
-};
+import { CORPUS, corpusFiles } from '../../helpers/corpus.js';
 
 /** Removes // and /* comments and trailing commas outside strings, so JSON.parse can judge the rest. */
 function stripJsonc(text: string): string {
@@ -62,19 +51,6 @@ function expectedNames(client: ClientKind, fileName: string, text: string): stri
     .map(([k]) => k);
 }
 
-function corpusFiles(): { folder: string; path: string; name: string }[] {
-  const files: { folder: string; path: string; name: string }[] = [];
-  for (const folder of Object.keys(FOLDER_CLIENT)) {
-    const dir = join(CORPUS, folder);
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isFile()) files.push({ folder, path, name });
-    }
-  }
-  return files;
-}
-
 describe('corpus of real configs', () => {
   it('parses every file, lists every declared server, and places each one', () => {
     expect(existsSync(CORPUS), `the corpus is missing: ${CORPUS} must hold the shared MCP config corpus`).toBe(true);
@@ -83,8 +59,7 @@ describe('corpus of real configs', () => {
 
     const problems: string[] = [];
     let serversSeen = 0;
-    for (const { folder, path, name } of files) {
-      const client = FOLDER_CLIENT[folder] as ClientKind;
+    for (const { folder, client, path, name } of files) {
       const text = readFileSync(path, 'utf8');
       let parsed;
       try {
@@ -131,10 +106,10 @@ describe('corpus of real configs', () => {
   it('a JSON corpus file cut in half gives an error with a position, never a throw', () => {
     expect(existsSync(CORPUS), `the corpus is missing: ${CORPUS} must hold the shared MCP config corpus`).toBe(true);
     const problems: string[] = [];
-    for (const { folder, path, name } of corpusFiles().filter((f) => f.name.endsWith('.json'))) {
+    for (const { folder, client, path, name } of corpusFiles().filter((f) => f.name.endsWith('.json'))) {
       const text = readFileSync(path, 'utf8');
       const cut = text.slice(0, Math.floor(text.length / 2));
-      const parsed = parseConfig(inferSource(path, cut, FOLDER_CLIENT[folder]), cut);
+      const parsed = parseConfig(inferSource(path, cut, client), cut);
       const lastLine = cut.split('\n').length;
       if (!parsed.error || parsed.error.line < 1 || parsed.error.line > lastLine || parsed.servers.length > 0) {
         problems.push(`${folder}/${name}`);

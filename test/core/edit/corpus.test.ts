@@ -7,23 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inferSource, parseConfig } from '../../../src/core/clients/index.js';
 import { editConfig, type ConfigChange } from '../../../src/core/edit/index.js';
-import type { ClientKind, Server } from '../../../src/core/model.js';
-
-const CORPUS = '/work/shared/corpus';
-const FOLDERS: ClientKind[] = ['claude-code', 'claude-desktop', 'codex', 'cursor', 'gemini', 'vscode', 'windsurf'];
-
-function corpusFiles(): { client: ClientKind; path: string; name: string }[] {
-  const files: { client: ClientKind; path: string; name: string }[] = [];
-  for (const client of FOLDERS) {
-    const dir = join(CORPUS, client);
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isFile()) files.push({ client, path, name });
-    }
-  }
-  return files;
-}
+import type { Server } from '../../../src/core/model.js';
+import { CORPUS, corpusFiles } from '../../helpers/corpus.js';
 
 /** What a user would see of a server, positions aside. */
 function shape(server: Server): unknown {
