@@ -18,8 +18,11 @@ export function isInteractive(io: { stdin: { isTTY?: boolean }; stdout: { isTTY?
 
 export async function runWizard(engine: WizardEngine, io: WizardIo): Promise<number> {
   if (!isInteractive(io)) return EXIT.usage;
-  const [{ render }, { default: App }] = await Promise.all([import('ink'), import('../ui/App.js')]);
+  // The scan starts at once, as an effect, and runs while Ink loads: the state it reaches is what
+  // the first frame shows.
   const runner = createRunner(engine);
+  runner.start();
+  const [{ render }, { default: App }] = await withoutFetch(() => Promise.all([import('ink'), import('../ui/App.js')]));
   const instance = render(createElement(App, { store: runner.store, color: io.color }), {
     stdin: io.stdin,
     stdout: io.stdout,
@@ -33,8 +36,6 @@ export async function runWizard(engine: WizardEngine, io: WizardIo): Promise<num
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    // The first frame is on screen; the scan starts now, as an effect.
-    runner.start();
     const code = await runner.exited;
     await instance.waitUntilRenderFlush();
     instance.unmount();
@@ -43,5 +44,21 @@ export async function runWizard(engine: WizardEngine, io: WizardIo): Promise<num
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Runs `load` with `globalThis.fetch` hidden. Ink's layout engine (yoga) checks `typeof fetch`
+ * while it instantiates its WebAssembly, and in Node that check alone loads the whole HTTP client
+ * (tens of milliseconds); without fetch, yoga decodes its inline module directly. Put back after.
+ */
+async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (!descriptor?.configurable) return load();
+  Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
+  try {
+    return await load();
+  } finally {
+    Object.defineProperty(globalThis, 'fetch', descriptor);
   }
 }
