@@ -13,7 +13,7 @@ import { Journal, type RunInfo } from './journal.js';
 import { installLauncher, launcherInstallPath } from './launcher.js';
 import { KEYCHAIN_SERVICE, planMigration, type ActionGroup, type PlannedSecret } from './plan.js';
 import { SecretsMeta } from './secrets-meta.js';
-import { stateDir } from './state.js';
+import { stateDir, stateDirPath } from './state.js';
 import { BACKUP_KEY_ACCOUNT } from './backup-vault.js';
 import { fingerprint } from '../core/secrets/index.js';
 
@@ -75,7 +75,8 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
     ...(opts.removeHistory ? { removeHistory: true } : {}),
     ...(opts.only ? { only: opts.only } : {}),
   });
-  const dir = await stateDir(host);
+  // Planning creates nothing: the state directory is made when a run begins.
+  const dir = stateDirPath(host);
   const interrupted = await new Journal({ stateDir: dir }).findInterrupted();
   const values = [...new Set(details.hits.map((h) => h.detection.value))];
   return { report, plan, secrets, store, ...(keychainError ? { keychainError } : {}), launcherPath, stateDir: dir, interrupted, values };
@@ -116,6 +117,7 @@ export async function applyFix(
     const installed = await installLauncher(host);
     launcher = { scriptPath: installed.scriptPath, link: installed.link };
   }
+  await stateDir(host);
   const journal = new Journal({ stateDir: prepared.stateDir });
   const staleFiles: string[] = [];
   for (const run of prepared.interrupted) {
