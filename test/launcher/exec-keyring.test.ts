@@ -30,7 +30,8 @@ beforeAll(async () => {
     platform: 'node',
     format: 'esm',
     mainFields: ['module', 'main'],
-    external: ['@github/keytar'],
+    external: ['@github/keytar', 'react-devtools-core'],
+    jsx: 'automatic',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'silent',
   });
