@@ -16,7 +16,7 @@ import type {
   Severity,
 } from '../core/model.js';
 import { SEVERITIES, compareText } from '../core/model.js';
-import type { AuditReport, ReportSecret, ReportServer, ReportSource } from '../core/report.js';
+import type { AuditReport, ReportSecret, ReportServer, ReportSource, ReportSummary } from '../core/report.js';
 import { RULES, severityAtLeast } from '../core/rules.js';
 import { serverRisks } from '../core/risks.js';
 import { applyIgnores, findingKey, type IgnoreEntry } from '../core/suppress.js';
@@ -177,6 +177,40 @@ function placeOf(h: SecretHit): string {
 
 function isEnvExample(path: string): boolean {
   return /\.(example|sample|template|dist|defaults?)$/i.test(path) || /\.env\.(example|sample|template)/i.test(path);
+}
+
+/** Most severe first, then by file, line and rule: the order every printer shows. */
+export function sortFindings(findings: Finding[]): void {
+  const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
+  findings.sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      compareText(a.file, b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      compareText(a.rule, b.rule),
+  );
+}
+
+/** The summary counts of a report, from its lists (also after findings were added to it). */
+export function summarize(report: Omit<AuditReport, 'summary'>): ReportSummary {
+  const active = report.findings.filter((f) => !f.suppressed);
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const byRule: Partial<Record<RuleId, number>> = {};
+  for (const f of active) {
+    bySeverity[f.severity]++;
+    byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+  }
+  return {
+    clients: report.clients.length,
+    sources: report.sources.length,
+    servers: report.servers.length,
+    secrets: report.secrets.length,
+    findings: active.length,
+    suppressed: report.findings.length - active.length,
+    bySeverity,
+    byRule,
+    failing: active.filter((f) => !f.inBaseline && severityAtLeast(f.severity, report.failOn)).length,
+  };
 }
 
 export async function runAudit(fs: ReadOnlyFs, ws: WorkspacePort, opts: AuditOptions): Promise<AuditReport> {
@@ -492,14 +526,7 @@ export async function scan(
     for (const f of findings) if (opts.baseline.has(findingKey(f, workspace))) f.inBaseline = true;
   }
 
-  const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
-  findings.sort(
-    (a, b) =>
-      severityRank(b.severity) - severityRank(a.severity) ||
-      compareText(a.file, b.file) ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      compareText(a.rule, b.rule),
-  );
+  sortFindings(findings);
 
   const reportServers: ReportServer[] = servers.map((s) => ({
     name: s.name,
@@ -516,18 +543,9 @@ export async function scan(
     findings: findings.filter((f) => !f.suppressed && f.server === s.name && f.file === s.file).length,
   }));
 
-  const active = findings.filter((f) => !f.suppressed);
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  const byRule: Partial<Record<RuleId, number>> = {};
-  for (const f of active) {
-    bySeverity[f.severity]++;
-    byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
-  }
-  const failing = active.filter((f) => !f.inBaseline && severityAtLeast(f.severity, opts.failOn)).length;
-
   progress.phase = 'done';
   tick();
-  const report: AuditReport = {
+  const listed: Omit<AuditReport, 'summary'> = {
     tool: { name: 'mcp-harden', version: opts.version },
     schema: 1,
     workspace,
@@ -539,18 +557,8 @@ export async function scan(
     findings,
     notes,
     failOn: opts.failOn,
-    summary: {
-      clients: clients.size,
-      sources: sources.length,
-      servers: servers.length,
-      secrets: bySecret.size,
-      findings: active.length,
-      suppressed: findings.length - active.length,
-      bySeverity,
-      byRule,
-      failing,
-    },
   };
+  const report: AuditReport = { ...listed, summary: summarize(listed) };
   // The directories clients keep secret files in (~/.cursor, ~/.claude/backups, …), not HOME itself.
   const dirModes = new Map<string, number>();
   if (host.platform !== 'win32') {

@@ -5,10 +5,11 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError as JsoncError } from 'jsonc-parser';
-import { runAudit, type AuditProgress } from '../app/audit.js';
+import { runAudit, scan, type AuditOptions, type AuditProgress } from '../app/audit.js';
 import { nodeFs } from '../adapters/node-fs.js';
 import { findEnvFiles } from '../adapters/walk.js';
 import { committedText, gitFacts } from '../adapters/git.js';
+import type { AuditReport } from '../core/report.js';
 import { CLIENT_KINDS, SEVERITIES, type ClientKind, type HostEnv, type Platform, type Severity } from '../core/model.js';
 import { baselineKeys, readIgnoreList, type IgnoreEntry } from '../core/suppress.js';
 import { exitCodeFor, HardenError, UsageError } from '../core/errors.js';
@@ -39,6 +40,7 @@ interface AuditCliOptions {
   sarif?: boolean;
   failOn: Severity;
   baseline?: string;
+  online?: boolean;
 }
 
 function hostEnv(): HostEnv {
@@ -107,9 +109,8 @@ async function audit(globals: GlobalOptions, opts: AuditCliOptions, host: HostEn
   const ignore = await loadIgnoreList(workspace);
   const baseline = opts.baseline ? await readBaseline(opts.baseline) : undefined;
   const progress = progressLine(process.stderr);
-  const report = await runAudit(
-    nodeFs,
-    { findEnvFiles, gitFacts, committedText },
+  const run = opts.online ? auditOnline : (o: AuditOptions) => runAudit(nodeFs, { findEnvFiles, gitFacts, committedText }, o);
+  const report = await run(
     {
       host,
       workspace,
@@ -131,6 +132,19 @@ async function audit(globals: GlobalOptions, opts: AuditCliOptions, host: HostEn
   else out = renderHuman(report, { color: colorEnabled(process.stdout), width: process.stdout.columns || 80, home: host.home });
   await writeOut(out);
   return report.summary.failing > 0 ? 1 : 0;
+}
+
+/** `audit --online`: the scan, then each token checked at its own provider; the modules load only then. */
+async function auditOnline(opts: AuditOptions): Promise<AuditReport> {
+  const [online, { suggestTrust }, { matchServer }] = await Promise.all([
+    import('../app/online.js'),
+    import('../core/trust.js'),
+    import('../core/catalog/index.js'),
+  ]);
+  const { report, details } = await scan(nodeFs, { findEnvFiles, gitFacts, committedText }, opts);
+  const trustOf = online.suggestedTrustOf(report, details.servers, (s, input) => suggestTrust(s, matchServer(s), input).level);
+  const result = await online.checkOnline(details, { env: opts.host.env, trustOf });
+  return online.mergeOnline(report, result, { ignore: opts.ignore, ...(opts.baseline ? { baseline: opts.baseline } : {}) });
 }
 
 /** One line per interrupted fix run, on stderr; read only when the state directory exists. */
@@ -248,6 +262,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES).default('high'),
     )
     .option('--baseline <report.json>', 'fail only on findings that are not in this earlier `audit --json` report')
+    .option('--online', 'make read-only calls to the token providers to see what each token can do; sends each token only to its own provider')
     .addHelpText(
       'after',
       `

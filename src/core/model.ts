@@ -155,7 +155,9 @@ export type RuleId =
   | 'config-unparseable'
   | 'secret-in-shell-history'
   | 'symlink-outside'
-  | 'secret-in-backup';
+  | 'secret-in-backup'
+  | 'token-scope-exceeds-trust'
+  | 'token-invalid';
 
 /** A secret as it may appear in a report: never the value. */
 export interface SecretRef {

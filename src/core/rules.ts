@@ -99,6 +99,22 @@ export const RULES: Record<RuleId, RuleInfo> = {
     help: 'Clients keep backup copies of their configs (for example ~/.claude/backups/). They hold the same plaintext secrets and outlive any fix to the main file.',
     fix: 'Remove the backup copies once the secrets are in the keychain.',
   },
+  'token-scope-exceeds-trust': {
+    id: 'token-scope-exceeds-trust',
+    title: "Token can do more than its server's trust level allows",
+    severity: 'high',
+    help:
+      'The provider says this token holds write or admin scopes (for example admin:org or repo), but the server it is given to is trusted only to read (limited) or not at all (untrusted). A prompt injection or a compromised release of that server can use every scope the token has. Found by `audit --online`, which asks the provider.',
+    fix: 'Create a token with only read scopes for this server, replace the old one (`mcp-harden rotate`) and revoke it at the provider.',
+  },
+  'token-invalid': {
+    id: 'token-invalid',
+    title: 'Token is rejected by its provider',
+    severity: 'high',
+    help:
+      'The provider rejected the token (revoked, expired or never valid). The server that uses it fails, and a revoked token in a config is often a leaked one that was already rotated elsewhere. Found by `audit --online`.',
+    fix: 'Create a new token with the scopes the server needs, replace the old value (`mcp-harden rotate`), and remove the dead one.',
+  },
 };
 
 const ORDER: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
