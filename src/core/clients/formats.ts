@@ -3,7 +3,8 @@
 // hold a secret.
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError as JsonError } from 'jsonc-parser';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yamlLib } from '../yaml-lib.js';
 import type { ConfigFormat, ParseError, Position } from '../model.js';
 import { scanTomlText, tomlPathKey as pathKey, type TomlPath } from '../toml-text.js';
 import { LineIndex, type LEntry, type LNode } from './tree.js';
@@ -100,6 +101,7 @@ function fromJson(node: JsonNode, lines: LineIndex): LNode {
 // ---------------------------------------------------------------- YAML
 
 function readYaml(text: string): ReadResult {
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const position = (offset: number): Position => {
@@ -123,6 +125,7 @@ function fromYaml(
   fallback: Position,
   depth: number,
 ): LNode {
+  const { isAlias, isMap, isScalar, isSeq } = yamlLib();
   const range = (node as { range?: [number, number, number] | null } | null)?.range;
   const pos = range ? position(range[0]) : fallback;
   if (depth > 64) return { t: 'scalar', pos, value: undefined };

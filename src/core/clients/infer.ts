@@ -1,7 +1,7 @@
 // Decides which client a file given with `--config FILE` belongs to: by its path first, then by its shape.
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
+import { yamlLib } from '../yaml-lib.js';
 import type { ClientKind, ConfigFormat, ConfigSource, Scope } from '../model.js';
 import { stripBom } from './formats.js';
 import { CLIENT_LABELS } from './labels.js';
@@ -27,7 +27,7 @@ function topLevel(format: ConfigFormat, text: string): Record<string, unknown> {
       format === 'toml'
         ? parseToml(body)
         : format === 'yaml'
-          ? parseYaml(body)
+          ? yamlLib().parse(body)
           : parseJsonc(body, [], { allowTrailingComma: true });
     return value !== null && typeof value === 'object' && !Array.isArray(value)
       ? (value as Record<string, unknown>)
