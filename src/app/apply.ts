@@ -21,6 +21,7 @@ import { LAUNCHER_NAME } from './launcher.js';
 import { defaultHelperPaths, remoteRewrite, resolveHeaders, type HelperPaths } from './remote-headers.js';
 import type { SecretsMeta } from './secrets-meta.js';
 import { sha256 } from './undo.js';
+import { computePolicyWrite } from './policy-write.js';
 
 export type ApplyEvent =
   | { type: 'start'; seq: number; action: Action }
@@ -478,6 +479,17 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
               break;
             }
             await writeChange(seq, action, change, { backup: true });
+            break;
+          }
+          case 'write-policy': {
+            const change = await computePolicyWrite(action.file, action.content);
+            if (!change) {
+              await journal.before(seq, action, { kind: 'none' });
+              message = 'already up to date';
+              break;
+            }
+            // The policy holds no secret: a plain write when the keychain is missing.
+            await writeChange(seq, action, change, { backup: !!deps.store, created: change.stamp.size < 0 });
             break;
           }
           case 'delete-backup': {

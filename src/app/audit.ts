@@ -19,6 +19,7 @@ import { SEVERITIES, compareText } from '../core/model.js';
 import type { AuditReport, ReportSecret, ReportServer, ReportSource, ReportSummary } from '../core/report.js';
 import { RULES, severityAtLeast } from '../core/rules.js';
 import { serverRisks } from '../core/risks.js';
+import { checkPolicy, POLICY_FILE, type Policy } from '../core/policy.js';
 import { applyIgnores, findingKey, type IgnoreEntry } from '../core/suppress.js';
 import {
   historyFiles,
@@ -64,6 +65,8 @@ export interface AuditOptions {
   client?: ClientKind;
   failOn: Severity;
   ignore: IgnoreEntry[];
+  /** The team policy of the workspace: drift from it is a `policy-violation`. */
+  policy?: Policy;
   baseline?: Set<string>;
   version: string;
   onProgress?(p: AuditProgress): void;
@@ -520,7 +523,19 @@ export async function scan(
     return inside(file, workspace) ? lib.relative(workspace, file) || lib.basename(file) : file;
   }
 
-  // 7. Suppressions and the baseline.
+  // 7. The team policy (before suppressions, so its findings can be accepted too).
+  if (opts.policy) {
+    findings.push(
+      ...checkPolicy(opts.policy, servers, findings, {
+        workspace,
+        policyFile: lib.join(workspace, POLICY_FILE),
+        // With --config only some files are read: a reference elsewhere cannot be seen.
+        checkSecrets: !opts.configs.length,
+      }),
+    );
+  }
+
+  // 8. Suppressions and the baseline.
   applyIgnores(findings, opts.ignore, workspace);
   if (opts.baseline) {
     for (const f of findings) if (opts.baseline.has(findingKey(f, workspace))) f.inBaseline = true;

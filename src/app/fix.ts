@@ -7,11 +7,14 @@ import type { AuditReport } from '../core/report.js';
 import type { ReadOnlyFs } from '../ports/fs.js';
 import type { SecretStore } from '../ports/secret-store.js';
 import { applyPlan, computeRemoval, computeRewrite, type ApplyEvent, type ApplyResult, type FileChange } from './apply.js';
-import { scan, type AuditOptions, type WorkspacePort } from './audit.js';
+import { scan, type AuditDetails, type AuditOptions, type WorkspacePort } from './audit.js';
+import { buildPolicy, serializePolicy } from '../core/policy.js';
+import type { TrustLevel } from '../core/trust.js';
+import { computePolicyWrite } from './policy-write.js';
 import { BackupVault } from './backup-vault.js';
 import { Journal, type RunInfo } from './journal.js';
 import { installLauncher, launcherInstallPath } from './launcher.js';
-import { KEYCHAIN_SERVICE, planMigration, type ActionGroup, type PlannedSecret } from './plan.js';
+import { KEYCHAIN_SERVICE, planMigration, type ActionGroup, type PlannedSecret, type PlanOptions } from './plan.js';
 import { SecretsMeta } from './secrets-meta.js';
 import { stateDir, stateDirPath } from './state.js';
 import { BACKUP_KEY_ACCOUNT } from './backup-vault.js';
@@ -29,6 +32,8 @@ export interface FixOptions {
   only?: ActionGroup[];
   removeHistory?: boolean;
   levels?: Map<string, 1 | 2>;
+  /** Trust levels the user chose, by server name; the suggestion for the others (the policy records them). */
+  trust?: Map<string, TrustLevel>;
 }
 
 export interface PreparedFix {
@@ -65,7 +70,7 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
     }
   }
   const launcherPath = launcherInstallPath(host);
-  const { plan, secrets } = planMigration(report, details, {
+  const planOpts: PlanOptions = {
     workspace: opts.audit.workspace,
     home: host.home,
     platform: host.platform,
@@ -74,12 +79,39 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
     ...(opts.levels ? { levels: opts.levels } : {}),
     ...(opts.removeHistory ? { removeHistory: true } : {}),
     ...(opts.only ? { only: opts.only } : {}),
-  });
+  };
+  let { plan, secrets } = planMigration(report, details, planOpts);
+  // The team policy follows from the plan (the keychain names it gives each secret): plan again with it.
+  const values = [...new Set(details.hits.map((h) => h.detection.value))];
+  const policy = policyContent(report, details, plan, secrets, opts, values);
+  if (policy !== undefined) ({ plan, secrets } = planMigration(report, details, { ...planOpts, policy: { content: policy } }));
   // Planning creates nothing: the state directory is made when a run begins.
   const dir = stateDirPath(host);
   const interrupted = await new Journal({ stateDir: dir }).findInterrupted();
-  const values = [...new Set(details.hits.map((h) => h.detection.value))];
   return { report, plan, secrets, store, ...(keychainError ? { keychainError } : {}), launcherPath, stateDir: dir, interrupted, values };
+}
+
+/**
+ * The policy file's text for this workspace: its project-scope servers, with the user's trust
+ * choices, and the existing ignore list. None when only some files were read (--config), or when
+ * there is neither a project server nor a policy yet. Never a value: refused if one slipped in.
+ */
+function policyContent(report: AuditReport, details: AuditDetails, plan: Plan, secrets: PlannedSecret[], opts: FixOptions, values: string[]): string | undefined {
+  if (opts.audit.configs.length) return undefined;
+  if (!opts.audit.policy && !details.servers.some((s) => s.scope === 'project')) return undefined;
+  const text = serializePolicy(
+    buildPolicy({
+      workspace: opts.audit.workspace,
+      servers: details.servers,
+      findings: report.findings,
+      secrets,
+      actions: plan.actions,
+      ...(opts.trust ? { trust: opts.trust } : {}),
+      ...(opts.audit.policy ? { existing: opts.audit.policy } : {}),
+    }),
+  );
+  if (values.some((v) => v && text.includes(v))) return undefined;
+  return text;
 }
 
 /** The file changes a plan would make, for a masked preview. Reads files; writes nothing. */
@@ -90,6 +122,9 @@ export async function previewChanges(prepared: PreparedFix): Promise<FileChange[
       if (a.kind === 'rewrite-config') out.push(await computeRewrite(a, prepared.launcherPath));
       else if (a.kind === 'remove-plaintext' || a.kind === 'remove-history-lines' || a.kind === 'gitignore') {
         const c = await computeRemoval(a);
+        if (c) out.push(c);
+      } else if (a.kind === 'write-policy') {
+        const c = await computePolicyWrite(a.file, a.content);
         if (c) out.push(c);
       }
     } catch {

@@ -8,6 +8,7 @@ import { fingerprint } from '../core/secrets/index.js';
 import type { AuditReport } from '../core/report.js';
 import type { AuditDetails, SecretHit } from './audit.js';
 import { planRemoteSecret } from './remote-headers.js';
+import { POLICY_FILE } from '../core/policy.js';
 
 export const KEYCHAIN_SERVICE = 'mcp-harden';
 
@@ -29,6 +30,8 @@ export interface PlanOptions {
   /** Remove shell-history lines holding migrated secrets (never by default). */
   removeHistory?: boolean;
   only?: ActionGroup[];
+  /** The team policy to write into the workspace, computed by the caller (last action). */
+  policy?: { content: string };
 }
 
 /** A secret the plan moves, with the name it gets in the keychain. */
@@ -316,6 +319,7 @@ export function planMigration(report: AuditReport, details: AuditDetails, opts: 
     ...(opts.removeHistory
       ? [...historyLines].map(([file, e]): Action => ({ kind: 'remove-history-lines', file, lines: [...e.lines].sort((a, b) => a - b), fingerprints: [...e.fps] }))
       : []),
+    ...(opts.policy ? [{ kind: 'write-policy', file: lib.join(opts.workspace, POLICY_FILE), content: opts.policy.content } satisfies Action] : []),
   ];
   const only = opts.only?.length ? new Set<ActionKind>(opts.only.flatMap((g) => ACTION_GROUPS[g])) : undefined;
   return {

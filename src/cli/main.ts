@@ -11,7 +11,8 @@ import { findEnvFiles } from '../adapters/walk.js';
 import { committedText, gitFacts } from '../adapters/git.js';
 import type { AuditReport } from '../core/report.js';
 import { CLIENT_KINDS, SEVERITIES, type ClientKind, type HostEnv, type Platform, type Severity } from '../core/model.js';
-import { baselineKeys, readIgnoreList, type IgnoreEntry } from '../core/suppress.js';
+import { baselineKeys, type IgnoreEntry } from '../core/suppress.js';
+import { validatePolicy, type Policy } from '../core/policy.js';
 import { exitCodeFor, HardenError, UsageError } from '../core/errors.js';
 import { renderHuman } from './output/human.js';
 import { renderJson } from './output/json.js';
@@ -25,7 +26,8 @@ import type { SecretStore } from '../ports/secret-store.js';
 declare const __MCP_HARDEN_VERSION__: string;
 const VERSION = typeof __MCP_HARDEN_VERSION__ === 'string' ? __MCP_HARDEN_VERSION__ : '0.0.0-dev';
 
-export const POLICY_FILE = 'mcp-harden.policy.json';
+export { POLICY_FILE } from '../core/policy.js';
+import { POLICY_FILE } from '../core/policy.js';
 
 interface GlobalOptions {
   workspace?: string;
@@ -68,13 +70,15 @@ async function readJsonFile(path: string, what: string): Promise<unknown> {
   return value;
 }
 
-async function loadIgnoreList(workspace: string): Promise<IgnoreEntry[]> {
+/** The workspace's team policy, validated whole, and its ignore list; a malformed one is a usage error. */
+async function loadPolicy(workspace: string): Promise<{ ignore: IgnoreEntry[]; policy?: Policy }> {
   const path = resolve(workspace, POLICY_FILE);
   const facts = await nodeFs.inspect(path);
-  if (!facts) return [];
-  const policy = await readJsonFile(path, 'policy');
+  if (!facts) return { ignore: [] };
+  const doc = await readJsonFile(path, 'policy');
   try {
-    return readIgnoreList(policy);
+    const policy = validatePolicy(doc);
+    return { ignore: policy.ignore ?? [], policy };
   } catch (err) {
     throw new UsageError(`policy ${path}: ${(err as Error).message}`);
   }
@@ -106,7 +110,7 @@ async function audit(globals: GlobalOptions, opts: AuditCliOptions, host: HostEn
   const workspace = resolve(globals.workspace ?? process.cwd());
   const wsFacts = await nodeFs.inspect(workspace);
   if (!wsFacts) throw new UsageError(`workspace ${workspace} does not exist`);
-  const ignore = await loadIgnoreList(workspace);
+  const { ignore, policy } = await loadPolicy(workspace);
   const baseline = opts.baseline ? await readBaseline(opts.baseline) : undefined;
   const progress = progressLine(process.stderr);
   const run = opts.online ? auditOnline : (o: AuditOptions) => runAudit(nodeFs, { findEnvFiles, gitFacts, committedText }, o);
@@ -119,6 +123,7 @@ async function audit(globals: GlobalOptions, opts: AuditCliOptions, host: HostEn
       client: globals.client,
       failOn: opts.failOn,
       ignore,
+      ...(policy ? { policy } : {}),
       baseline,
       version: VERSION,
       onProgress: (p) => progress.update(p),
@@ -206,7 +211,7 @@ async function wizard(
         configs: globals.config,
         ...(globals.client ? { client: globals.client } : {}),
         failOn: 'high',
-        ignore: await loadIgnoreList(workspace),
+        ...(await loadPolicy(workspace)),
         version: VERSION,
       },
     },
@@ -370,7 +375,7 @@ Exit codes: 0 done · 1 an action failed or a server did not verify · 2 usage �
         configs: globals.config,
         ...(globals.client ? { client: globals.client } : {}),
         failOn: 'high' as Severity,
-        ignore: await loadIgnoreList(workspace),
+        ...(await loadPolicy(workspace)),
         version: VERSION,
       };
       setExit(

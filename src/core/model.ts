@@ -157,7 +157,8 @@ export type RuleId =
   | 'symlink-outside'
   | 'secret-in-backup'
   | 'token-scope-exceeds-trust'
-  | 'token-invalid';
+  | 'token-invalid'
+  | 'policy-violation';
 
 /** A secret as it may appear in a report: never the value. */
 export interface SecretRef {

@@ -56,7 +56,9 @@ export type Action =
     }
   | { kind: 'remove-plaintext'; file: string; keys: string[]; fingerprints: string[] }
   | { kind: 'delete-backup'; file: string; fingerprints: string[] }
-  | { kind: 'remove-history-lines'; file: string; lines: number[]; fingerprints: string[] };
+  | { kind: 'remove-history-lines'; file: string; lines: number[]; fingerprints: string[] }
+  /** The team policy (mcp-harden.policy.json) written into the workspace; it holds no secret. */
+  | { kind: 'write-policy'; file: string; content: string };
 
 export type ActionKind = Action['kind'];
 

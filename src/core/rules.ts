@@ -115,6 +115,14 @@ export const RULES: Record<RuleId, RuleInfo> = {
       'The provider rejected the token (revoked, expired or never valid). The server that uses it fails, and a revoked token in a config is often a leaked one that was already rotated elsewhere. Found by `audit --online`.',
     fix: 'Create a new token with the scopes the server needs, replace the old value (`mcp-harden rotate`), and remove the dead one.',
   },
+  'policy-violation': {
+    id: 'policy-violation',
+    title: 'Config differs from the team policy',
+    severity: 'medium',
+    help:
+      'The committed mcp-harden.policy.json says which project servers the team runs, at which trust level and version, and which secrets they need. A server it does not list, a version it does not pin, or a secret reference that went missing means the config drifted from what the team agreed on.',
+    fix: 'Bring the config back in line with the policy, or update the policy (`mcp-harden fix` rewrites it) and commit the change for review.',
+  },
 };
 
 const ORDER: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };

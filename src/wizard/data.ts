@@ -144,6 +144,8 @@ export function actionLabel(a: Action, view: PathView): string {
       return `delete backup ${p(a.file)}`;
     case 'remove-history-lines':
       return `history: drop line${a.lines.length === 1 ? '' : 's'} ${a.lines.join(', ')} of ${p(a.file)}`;
+    case 'write-policy':
+      return `policy ${p(a.file)}`;
   }
 }
 
@@ -184,6 +186,8 @@ function subStepsOf(a: Action, done: boolean): SubStep[] {
       return ['backup deleted'];
     case 'remove-history-lines':
       return ['history lines removed'];
+    case 'write-policy':
+      return [];
   }
 }
 

@@ -49,6 +49,8 @@ export function describeAction(a: Action, secrets: PlannedSecret[], view: PlanVi
       return `delete      ${p(a.file)} (client backup holding migrated secrets)`;
     case 'remove-history-lines':
       return `history     remove line${a.lines.length === 1 ? '' : 's'} ${a.lines.join(', ')} of ${p(a.file)}`;
+    case 'write-policy':
+      return `policy      write ${p(a.file)} (secret-free; committing it is your call)`;
   }
 }
 
