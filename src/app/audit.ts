@@ -156,7 +156,7 @@ function serverSecrets(server: Server): SecretHit[] {
 }
 
 /** Where a secret stands, in words: `in env GITHUB_TOKEN of server "github"`. */
-function placeOf(h: SecretHit): string {
+export function placeOf(h: SecretHit): string {
   const key = h.key ? ` ${h.key}` : '';
   switch (h.where) {
     case 'history':

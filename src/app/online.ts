@@ -17,7 +17,7 @@ import {
   type CheckProvider,
   type ScopeCheckResult,
 } from '../adapters/scope-check.js';
-import { sortFindings, summarize, type AuditDetails, type SecretHit } from './audit.js';
+import { placeOf, sortFindings, summarize, type AuditDetails, type SecretHit } from './audit.js';
 
 /** A server as the trust function sees it. */
 export interface OnlineServer {
@@ -79,24 +79,6 @@ function usesOf(hits: SecretHit[], details: Pick<AuditDetails, 'servers' | 'envF
   return [...uses.values()];
 }
 
-/** Where a hit stands, in words, without the value. */
-function placeOf(h: SecretHit): string {
-  const key = h.key ? ` ${h.key}` : '';
-  switch (h.where) {
-    case 'dotenv':
-      return `in .env entry${key}`;
-    case 'env':
-      return `in env${key} of server "${h.server}"`;
-    case 'header':
-      return `in header${key} of server "${h.server}"`;
-    case 'url':
-      return `in the url of server "${h.server}"`;
-    case 'arg':
-      return `in the arguments of server "${h.server}"`;
-    default:
-      return h.server ? `in server "${h.server}"` : `in ${h.file}`;
-  }
-}
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping the order of results. */
 async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
