@@ -5,13 +5,18 @@ import type { ApplyEvent, FileChange } from '../app/apply.js';
 import { applyFix, prepareFix, previewChanges, type FixDeps, type FixOptions, type FixOutcome, type PreparedFix } from '../app/fix.js';
 import { exitCodeFor } from '../core/errors.js';
 import { applyEventView, previewOf, summaryOf, wizardData, type PathView } from './data.js';
-import { initialState, recommendedLevels, type Effect, type Level, type ScanProgress, type WizardEvent, type WizardState } from './state.js';
+import { initialState, recommendedLevels, type Effect, type Level, type ScanProgress, type TrustLevel, type WizardEvent, type WizardState } from './state.js';
 import { transition } from './transition.js';
 
 /** The engine calls the wizard needs; built from the fix use case, replaced by fakes in tests. */
 export interface WizardEngine {
   view: PathView;
-  prepare(levels: Map<string, Level> | undefined, onProgress: (p: ScanProgress) => void): Promise<PreparedFix>;
+  /** `trust`: the user's changes to the suggested levels, by server name (recorded in the policy). */
+  prepare(
+    levels: Map<string, Level> | undefined,
+    onProgress: (p: ScanProgress) => void,
+    trust?: Map<string, TrustLevel>,
+  ): Promise<PreparedFix>;
   preview(prepared: PreparedFix): Promise<FileChange[]>;
   apply(prepared: PreparedFix, onEvent: (e: ApplyEvent) => void, signal: AbortSignal): Promise<FixOutcome>;
 }
@@ -23,8 +28,13 @@ export function engineFromFix(
 ): WizardEngine {
   return {
     view: { home: opts.audit.host.home, workspace: opts.audit.workspace },
-    prepare: (levels, onProgress) =>
-      prepareFix(deps, { ...opts, ...(levels ? { levels } : {}), audit: { ...opts.audit, onProgress: (p) => onProgress(p) } }),
+    prepare: (levels, onProgress, trust) =>
+      prepareFix(deps, {
+        ...opts,
+        ...(levels ? { levels } : {}),
+        ...(trust?.size ? { trust } : {}),
+        audit: { ...opts.audit, onProgress: (p) => onProgress(p) },
+      }),
     preview: (prepared) => previewChanges(prepared),
     apply: (prepared, onEvent, signal) =>
       applyFix(deps, prepared, { ...opts, onEvent, signal, ...(extra.resolvesTo ? { resolvesTo: extra.resolvesTo } : {}) }),
@@ -87,11 +97,11 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
     dispatch({ type: 'failed', message: err instanceof Error ? err.message : String(err), code: exitCodeFor(err) });
   };
 
-  const planFor = async (levels: Record<string, Level>): Promise<PreparedFix> => {
-    const key = levelsKey(levels);
+  const planFor = async (levels: Record<string, Level>, trust: Record<string, TrustLevel> = {}): Promise<PreparedFix> => {
+    const key = levelsKey(levels) + (Object.keys(trust).length ? JSON.stringify(Object.entries(trust).sort()) : '');
     let prepared = plans.get(key);
     if (!prepared) {
-      prepared = await engine.prepare(new Map(Object.entries(levels)), () => {});
+      prepared = await engine.prepare(new Map(Object.entries(levels)), () => {}, new Map(Object.entries(trust)));
       plans.set(key, prepared);
     }
     return prepared;
@@ -125,13 +135,13 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
         return;
       }
       case 'preview':
-        planFor(effect.levels)
+        planFor(effect.levels, effect.trust)
           .then(async (prepared) => dispatch({ type: 'preview-ready', preview: previewOf(prepared, await engine.preview(prepared), engine.view) }))
           .catch((err) => fail(dispatch, err));
         return;
       case 'apply':
         abort = new AbortController();
-        planFor(effect.levels)
+        planFor(effect.levels, effect.trust)
           .then(async (prepared) => {
             const outcome = await engine.apply(prepared, (e) => dispatch({ type: 'apply-event', event: applyEventView(e) }), abort!.signal);
             dispatch({ type: 'apply-done', summary: summaryOf(prepared, outcome, engine.view) });

@@ -203,8 +203,9 @@ export type WizardEvent =
 
 export type Effect =
   | { type: 'start-scan' }
-  | { type: 'preview'; levels: Record<string, Level> }
-  | { type: 'apply'; levels: Record<string, Level> }
+  /** `trust`: the user's changes to the suggested levels, by server name (they go into the policy). */
+  | { type: 'preview'; levels: Record<string, Level>; trust: Record<string, TrustLevel> }
+  | { type: 'apply'; levels: Record<string, Level>; trust: Record<string, TrustLevel> }
   | { type: 'stop-apply' }
   | { type: 'exit'; code: number };
 

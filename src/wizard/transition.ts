@@ -12,6 +12,7 @@ import {
   type TrustLevel,
   type WizardEvent,
   type WizardState,
+  type WizardData,
 } from './state.js';
 
 export interface Transition {
@@ -180,14 +181,14 @@ function command(state: WizardState, cmd: Command): Transition {
         const level: Level = state.levels[secret.fingerprint] === 2 ? 1 : 2;
         return stay({ ...state, levels: { ...state.levels, [secret.fingerprint]: level } });
       }
-      if (cmd === 'accept') return go({ ...state, preview: 'loading' }, { type: 'preview', levels: state.levels });
+      if (cmd === 'accept') return go({ ...state, preview: 'loading' }, { type: 'preview', levels: state.levels, trust: trustChanges(state) });
       if (cmd === 'back') return stay({ ...chosen(state), step: 'files' });
       return stay(state);
     }
     case 'confirm':
       if (cmd === 'accept') {
         const lines: ApplyLine[] = state.preview.labels.map((label, seq) => ({ seq, label, status: 'pending', subSteps: [] }));
-        return go({ ...chosen(state), step: 'applying', preview: state.preview, lines, stopping: false }, { type: 'apply', levels: state.levels });
+        return go({ ...chosen(state), step: 'applying', preview: state.preview, lines, stopping: false }, { type: 'apply', levels: state.levels, trust: trustChanges(state) });
       }
       if (cmd === 'back') return stay({ ...chosen(state), step: 'keychain', cursor: 0, preview: state.preview, scroll: 0 });
       if (cmd === 'up') return stay({ ...state, scroll: Math.max(0, state.scroll - 1) });
@@ -198,4 +199,14 @@ function command(state: WizardState, cmd: Command): Transition {
     case 'summary':
       return cmd === 'accept' ? go(state, { type: 'exit', code: state.summary.exitCode }) : stay(state);
   }
+}
+
+/** The levels the user changed, by server name: what the policy records instead of the suggestion. */
+export function trustChanges(state: { data: WizardData; trust: Record<string, TrustLevel> }): Record<string, TrustLevel> {
+  const out: Record<string, TrustLevel> = {};
+  for (const s of state.data.servers) {
+    const chosen = state.trust[s.id];
+    if (chosen && chosen !== s.trust.suggested) out[s.name] = chosen;
+  }
+  return out;
 }

@@ -57,7 +57,7 @@ describe('the wizard over a real sandbox, Enter only', () => {
     expect(env.applied).toHaveLength(1);
     expect(env.applied[0]!.plan).toEqual(expected.plan);
     expect(runner.effects.filter((e) => e.type === 'apply')).toEqual([
-      { type: 'apply', levels: Object.fromEntries(expected.secrets.map((s) => [s.fingerprint, s.level])) },
+      { type: 'apply', levels: Object.fromEntries(expected.secrets.map((s) => [s.fingerprint, s.level])), trust: {} },
     ]);
     expect(env.store.size).toBeGreaterThan(0);
 

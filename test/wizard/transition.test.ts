@@ -76,14 +76,14 @@ describe('transition', () => {
     ['files', ['accept', 'accept', 'accept'], 'toggle', { step: 'files' }, []],
     ['keychain', ['accept', 'accept', 'accept', 'accept'], 'toggle', { step: 'keychain', levels: { f1: 1, f2: 1 } }, []],
     ['keychain', ['accept', 'accept', 'accept', 'accept', 'down'], 'right', { step: 'keychain', levels: { f1: 2, f2: 2 } }, []],
-    ['keychain', ['accept', 'accept', 'accept', 'accept'], 'accept', { step: 'keychain', preview: 'loading' }, [{ type: 'preview', levels: { f1: 2, f2: 1 } }]],
+    ['keychain', ['accept', 'accept', 'accept', 'accept'], 'accept', { step: 'keychain', preview: 'loading' }, [{ type: 'preview', levels: { f1: 2, f2: 1 }, trust: {} }]],
     ['keychain', ['accept', 'accept', 'accept', 'accept'], 'back', { step: 'files' }, []],
     ['keychain', ['accept', 'accept', 'accept', 'accept'], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
     ['keychain preview', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }], 'accept', { step: 'confirm', preview }, []],
     ['keychain preview', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }], 'back', { step: 'keychain', preview: null }, []],
     ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'back', { step: 'keychain', preview }, []],
     ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
-    ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'accept', { step: 'applying', stopping: false }, [{ type: 'apply', levels: { f1: 2, f2: 1 } }]],
+    ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'accept', { step: 'applying', stopping: false }, [{ type: 'apply', levels: { f1: 2, f2: 1 }, trust: {} }]],
     ['applying', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept', 'accept'], 'cancel', { step: 'applying', stopping: true }, [{ type: 'stop-apply' }]],
     ['applying', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept', 'accept'], 'accept', { step: 'applying', stopping: false }, []],
     ['help', [], 'help', { step: 'servers', help: true }, []],
@@ -101,10 +101,21 @@ describe('transition', () => {
     expect(state.step).toBe('applying');
     expect(effects).toEqual([
       { type: 'start-scan' },
-      { type: 'preview', levels: recommendedLevels(data) },
-      { type: 'apply', levels: recommendedLevels(data) },
+      { type: 'preview', levels: recommendedLevels(data), trust: {} },
+      { type: 'apply', levels: recommendedLevels(data), trust: {} },
     ]);
     expect(recommendedLevels(data)).toEqual({ f1: 2, f2: 1 });
+  });
+
+  it('a trust level the user changes travels, by server name, with the preview and apply effects', () => {
+    const first = data.servers[0]!;
+    const other = first.trust.suggested === 'untrusted' ? 'limited' : 'untrusted';
+    const start = run(initialState, [{ type: 'init' }, { type: 'scan-done', data }, 'accept']).state;
+    expect(start.step).toBe('trust');
+    const changed = (start as Extract<WizardState, { step: 'trust' }>).trust;
+    const state = { ...(start as Extract<WizardState, { step: 'trust' }>), trust: { ...changed, [first.id]: other } };
+    const { effects } = run(state as WizardState, ['accept', 'accept', 'accept', 'accept']);
+    expect(effects.at(-1)).toMatchObject({ type: 'preview', trust: { [first.name]: other } });
   });
 
   it('cancelling at any step before Confirm emits no apply effect and exits 130', () => {
