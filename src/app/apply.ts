@@ -22,6 +22,10 @@ import { defaultHelperPaths, remoteRewrite, resolveHeaders, type HelperPaths } f
 import type { SecretsMeta } from './secrets-meta.js';
 import { sha256 } from './undo.js';
 import { computePolicyWrite } from './policy-write.js';
+import { replaceSpec } from '../core/pin.js';
+import { sameOption } from './plan.js';
+import { applyEdits as applyJsoncEdits, modify as modifyJsonc, parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import { packageRef } from '../core/risks.js';
 
 export type ApplyEvent =
   | { type: 'start'; seq: number; action: Action }
@@ -223,6 +227,95 @@ export async function computeRewrite(
   }
   const after = changes.length ? editConfig(source.format, read.text, changes) : read.text;
   return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values };
+}
+
+/**
+ * New text of a config after a pin-version action. The spec is found again in the file as it is
+ * now: an earlier action of the run may have moved the server behind the launcher, which shifts
+ * its arguments.
+ */
+export async function computePin(action: Extract<Action, { kind: 'pin-version' }>): Promise<FileChange> {
+  const read = await readForEdit(action.file);
+  const source = inferSource(action.file, read.text, action.client);
+  const parsed = parseConfig(source, read.text);
+  if (parsed.error) throw new Error(`${action.file} no longer parses (${parsed.error.message}); nothing was changed`);
+  const server = parsed.servers.find((s) => pathEq(s.path, action.serverPath));
+  if (!server) throw new Error(`server "${action.server}" is no longer in ${action.file}`);
+  const ref = packageRef(server);
+  const arg = ref && server.args.find((a) => pathEq(a.path, ref.at.path));
+  const base = { file: action.file, before: read.text, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values: [] };
+  if (ref?.spec === action.to) return { ...base, after: read.text };
+  const next = arg && ref.spec === action.from ? replaceSpec(arg.value, action.from, action.to) : undefined;
+  if (!arg || next === undefined) throw new Error(`server "${action.server}" no longer runs ${action.from}; ${action.file} was not changed`);
+  return { ...base, after: editConfig(source.format, read.text, [{ op: 'set-string', path: arg.path, value: next }]) };
+}
+
+/** New text of a config after a set-read-only action, from the file as it is now. */
+export async function computeReadOnly(action: Extract<Action, { kind: 'set-read-only' }>): Promise<FileChange> {
+  const read = await readForEdit(action.file);
+  const source = inferSource(action.file, read.text, action.client);
+  const parsed = parseConfig(source, read.text);
+  if (parsed.error) throw new Error(`${action.file} no longer parses (${parsed.error.message}); nothing was changed`);
+  const server = parsed.servers.find((s) => pathEq(s.path, action.serverPath));
+  if (!server) throw new Error(`server "${action.server}" is no longer in ${action.file}`);
+  const changes: ConfigChange[] = [];
+  for (const [key, value] of Object.entries(action.env)) {
+    if (server.env.find((e) => e.key === key)?.value.value !== value) changes.push({ op: 'set-string', path: [...action.envPath, key], value });
+  }
+  const missing = action.args.filter((a) => !server.args.some((x) => sameOption(x.value, a)));
+  if (missing.length) {
+    // Appended: the switches are options of the server itself, which comes last on the line.
+    const argsPath = server.args[0] ? server.args[0].path.slice(0, -1) : [...action.serverPath, 'args'];
+    changes.push({ op: 'set-string-array', path: argsPath, value: [...server.args.map((a) => a.value), ...missing] });
+  }
+  const after = changes.length ? editConfig(source.format, read.text, changes) : read.text;
+  return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values: [] };
+}
+
+/**
+ * New text of a Claude Code settings file with the action's permission rules added to
+ * `permissions.ask` and `permissions.deny` (rules already there stay, in their order). A missing
+ * file is created (stamp size -1: undo removes it).
+ */
+export async function computePermissions(action: Extract<Action, { kind: 'set-permissions' }>): Promise<FileChange> {
+  let read: Awaited<ReturnType<typeof readForEdit>> | undefined;
+  try {
+    read = await readForEdit(action.file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const before = read?.text ?? '';
+  const base = before.trim() ? before : '{}\n';
+  const errors: ParseError[] = [];
+  const doc = parseJsonc(base, errors, { allowTrailingComma: true }) as unknown;
+  if (errors.length || typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error(`${action.file} is not a JSON object; nothing was changed`);
+  const perms = (doc as { permissions?: Record<string, unknown> }).permissions;
+  const changes: ConfigChange[] = [];
+  for (const list of ['ask', 'deny'] as const) {
+    const current = Array.isArray(perms?.[list]) ? (perms[list] as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+    const missing = action[list].filter((r) => !current.includes(r));
+    if (missing.length) changes.push({ op: 'set-string-array', path: ['permissions', list], value: [...current, ...missing] });
+  }
+  let after = before;
+  if (perms === undefined || typeof perms !== 'object' || Array.isArray(perms)) {
+    // No permissions object yet: it is inserted whole (the edit ops set values in existing objects only).
+    const value = Object.fromEntries(changes.map((c) => [c.path[1] as string, (c as Extract<ConfigChange, { op: 'set-string-array' }>).value]));
+    const indent = /^\{\s*\n([ \t]+)/.exec(base)?.[1];
+    after = applyJsoncEdits(base, modifyJsonc(base, ['permissions'], value, { formattingOptions: { insertSpaces: !indent?.startsWith('\t'), tabSize: indent?.length || 2 } }));
+  } else if (changes.length) {
+    after = editConfig('json', base, changes);
+  }
+  return {
+    file: action.file,
+    before,
+    after,
+    stamp: read?.stamp ?? { size: -1, mtimeMs: 0, ino: 0, sha256: '' },
+    mode: read?.mode ?? 0o644,
+    uid: read?.uid ?? -1,
+    gid: read?.gid ?? -1,
+    bytes: read?.bytes ?? Buffer.alloc(0),
+    values: [],
+  };
 }
 
 function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
@@ -479,6 +572,38 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
               break;
             }
             await writeChange(seq, action, change, { backup: true });
+            break;
+          }
+          case 'pin-version': {
+            const change = await computePin(action);
+            if (change.after === change.before) {
+              await journal.before(seq, action, { kind: 'none' });
+              message = 'already pinned';
+              break;
+            }
+            // A package spec is no secret: a plain write when the keychain is missing.
+            await writeChange(seq, action, change, { backup: !!deps.store });
+            message = `now ${action.to}`;
+            break;
+          }
+          case 'set-read-only': {
+            const change = await computeReadOnly(action);
+            if (change.after === change.before) {
+              await journal.before(seq, action, { kind: 'none' });
+              message = 'already read-only';
+              break;
+            }
+            await writeChange(seq, action, change, { backup: !!deps.store });
+            break;
+          }
+          case 'set-permissions': {
+            const change = await computePermissions(action);
+            if (change.after === change.before) {
+              await journal.before(seq, action, { kind: 'none' });
+              message = 'rules already there';
+              break;
+            }
+            await writeChange(seq, action, change, { backup: !!deps.store, created: change.stamp.size < 0 });
             break;
           }
           case 'write-policy': {

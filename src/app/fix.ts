@@ -1,12 +1,13 @@
 // The fix use case: audit, open the keychain, install the launcher, plan, then preview or apply,
 // then audit again to report anything a client wrote back. The CLI and the wizard both drive it.
+import { posix, win32 } from 'node:path';
 import { KeychainUnavailableError } from '../core/errors.js';
 import type { HostEnv } from '../core/model.js';
 import type { Plan } from '../core/plan.js';
 import type { AuditReport } from '../core/report.js';
 import type { ReadOnlyFs } from '../ports/fs.js';
 import type { SecretStore } from '../ports/secret-store.js';
-import { applyPlan, computeRemoval, computeRewrite, type ApplyEvent, type ApplyResult, type FileChange } from './apply.js';
+import { applyPlan, computePermissions, computePin, computeReadOnly, computeRemoval, computeRewrite, type ApplyEvent, type ApplyResult, type FileChange } from './apply.js';
 import { scan, type AuditDetails, type AuditOptions, type WorkspacePort } from './audit.js';
 import { buildPolicy, serializePolicy } from '../core/policy.js';
 import type { TrustLevel } from '../core/trust.js';
@@ -19,6 +20,9 @@ import { SecretsMeta } from './secrets-meta.js';
 import { stateDir, stateDirPath } from './state.js';
 import { BACKUP_KEY_ACCOUNT } from './backup-vault.js';
 import { fingerprint } from '../core/secrets/index.js';
+import { pinTarget, type PinTarget } from '../core/pin.js';
+import { packageRef } from '../core/risks.js';
+import { findCachedVersions } from './version-cache.js';
 
 export interface FixDeps {
   fs: ReadOnlyFs;
@@ -79,6 +83,9 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
     ...(opts.levels ? { levels: opts.levels } : {}),
     ...(opts.removeHistory ? { removeHistory: true } : {}),
     ...(opts.only ? { only: opts.only } : {}),
+    versions: await findCachedVersions(host, pinTargets(details.servers)),
+    ...(opts.trust ? { trust: opts.trust } : {}),
+    claudeSettings: await claudeSettingsFiles(deps.fs, host, opts.audit.workspace),
   };
   let { plan, secrets } = planMigration(report, details, planOpts);
   // The team policy follows from the plan (the keychain names it gives each secret): plan again with it.
@@ -89,6 +96,33 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
   const dir = stateDirPath(host);
   const interrupted = await new Journal({ stateDir: dir }).findInterrupted();
   return { report, plan, secrets, store, ...(keychainError ? { keychainError } : {}), launcherPath, stateDir: dir, interrupted, values };
+}
+
+/** Claude Code settings files whose directory exists (a file there is created when missing). */
+async function claudeSettingsFiles(fs: ReadOnlyFs, host: HostEnv, workspace: string): Promise<{ user?: string; local?: string }> {
+  const lib = host.platform === 'win32' ? win32 : posix;
+  const userDir = host.env['CLAUDE_CONFIG_DIR'] || lib.join(host.home, '.claude');
+  const localDir = lib.join(workspace, '.claude');
+  const isDir = async (d: string) => {
+    const f = await fs.inspect(d);
+    return !!f && !f.isFile && !f.isSymlink;
+  };
+  return {
+    ...((await isDir(userDir)) ? { user: lib.join(userDir, 'settings.json') } : {}),
+    ...((await isDir(localDir)) ? { local: lib.join(localDir, 'settings.local.json') } : {}),
+  };
+}
+
+/** The packages that could be pinned, to look up in the caches. */
+function pinTargets(servers: AuditDetails['servers']): PinTarget[] {
+  const out: PinTarget[] = [];
+  for (const s of servers) {
+    const ref = packageRef(s);
+    const i = ref ? s.args.findIndex((a) => a.path.join('\0') === ref.at.path.join('\0')) : -1;
+    const t = ref && i >= 0 ? pinTarget(ref, s.args[i - 1]?.value) : undefined;
+    if (t) out.push(t);
+  }
+  return out;
 }
 
 /**
@@ -123,6 +157,9 @@ export async function previewChanges(prepared: PreparedFix): Promise<FileChange[
       else if (a.kind === 'remove-plaintext' || a.kind === 'remove-history-lines' || a.kind === 'gitignore') {
         const c = await computeRemoval(a);
         if (c) out.push(c);
+      } else if (a.kind === 'pin-version' || a.kind === 'set-read-only' || a.kind === 'set-permissions') {
+        const c = a.kind === 'pin-version' ? await computePin(a) : a.kind === 'set-read-only' ? await computeReadOnly(a) : await computePermissions(a);
+        if (c.after !== c.before) out.push(c);
       } else if (a.kind === 'write-policy') {
         const c = await computePolicyWrite(a.file, a.content);
         if (c) out.push(c);

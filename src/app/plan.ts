@@ -9,6 +9,11 @@ import type { AuditReport } from '../core/report.js';
 import type { AuditDetails, SecretHit } from './audit.js';
 import { planRemoteSecret } from './remote-headers.js';
 import { POLICY_FILE } from '../core/policy.js';
+import { pinTarget, versionKey } from '../core/pin.js';
+import { packageRef } from '../core/risks.js';
+import { matchServer } from '../core/catalog/match.js';
+import { currentTrust } from '../core/policy.js';
+import type { TrustLevel } from '../core/trust.js';
 
 export const KEYCHAIN_SERVICE = 'mcp-harden';
 
@@ -30,6 +35,16 @@ export interface PlanOptions {
   /** Remove shell-history lines holding migrated secrets (never by default). */
   removeHistory?: boolean;
   only?: ActionGroup[];
+  /** Versions this machine already runs, by `versionKey` (from the npx and uv caches): unpinned packages are pinned to them. */
+  versions?: Map<string, string>;
+  /** Trust levels the user chose, by server name; the suggestion for the others. */
+  trust?: Map<string, TrustLevel>;
+  /**
+   * Claude Code settings files that can take permission rules (their directory exists): `user`
+   * (`~/.claude/settings.json`) for user servers, `local` (`.claude/settings.local.json`) for the
+   * workspace's project and local servers.
+   */
+  claudeSettings?: { user?: string; local?: string };
   /** The team policy to write into the workspace, computed by the caller (last action). */
   policy?: { content: string };
 }
@@ -319,6 +334,9 @@ export function planMigration(report: AuditReport, details: AuditDetails, opts: 
     ...(opts.removeHistory
       ? [...historyLines].map(([file, e]): Action => ({ kind: 'remove-history-lines', file, lines: [...e.lines].sort((a, b) => a - b), fingerprints: [...e.fps] }))
       : []),
+    ...pins(details.servers, opts.versions, writable),
+    ...readOnlySwitches(details.servers, report, opts.trust, writable),
+    ...permissionRules(details.servers, report, opts, writable, leftOver),
     ...(opts.policy ? [{ kind: 'write-policy', file: lib.join(opts.workspace, POLICY_FILE), content: opts.policy.content } satisfies Action] : []),
   ];
   const only = opts.only?.length ? new Set<ActionKind>(opts.only.flatMap((g) => ACTION_GROUPS[g])) : undefined;
@@ -326,6 +344,91 @@ export function planMigration(report: AuditReport, details: AuditDetails, opts: 
     plan: { workspace: opts.workspace, actions: only ? actions.filter((a) => only.has(a.kind)) : actions, leftOver },
     secrets,
   };
+}
+
+/** Pins each unpinned npx/uvx package whose version a cache knows, whatever the server's trust. */
+function pins(servers: Server[], versions: Map<string, string> | undefined, writable: (file: string) => boolean): Action[] {
+  const out: Action[] = [];
+  if (!versions?.size) return out;
+  for (const s of servers) {
+    const ref = packageRef(s);
+    if (!ref || !writable(s.file)) continue;
+    const i = s.args.findIndex((a) => pathEq(a.path, ref.at.path));
+    if (i < 0) continue; // the spec is the command itself: nothing to rewrite as an argument
+    const target = pinTarget(ref, s.args[i - 1]?.value);
+    const version = target && versions.get(versionKey(target.runner, target.name));
+    if (!target || !version) continue;
+    out.push({ kind: 'pin-version', file: s.file, client: s.client, server: s.name, serverPath: s.path, argPath: ref.at.path, from: ref.spec, to: target.pinned(version) });
+  }
+  return out;
+}
+
+/**
+ * Read-only switches for `limited` and `untrusted` local servers whose catalog entry has one (and
+ * the read-only value of its toolsets variable). An env switch is preferred: it does not depend on
+ * where arguments go. Containers are left alone: the client's env does not reach inside the
+ * container, and arguments after the image replace its command.
+ */
+function readOnlySwitches(servers: Server[], report: AuditReport, trust: Map<string, TrustLevel> | undefined, writable: (file: string) => boolean): Action[] {
+  const out: Action[] = [];
+  for (const s of servers) {
+    if (s.transport !== 'stdio' || !writable(s.file) || packageRef(s)?.runner === 'docker') continue;
+    const level = trust?.get(s.name) ?? currentTrust(s, report.findings);
+    if (level === 'trusted') continue;
+    const entry = matchServer(s);
+    if (!entry) continue;
+    const has = (k: string) => s.env.find((e) => e.key === k)?.value.value;
+    // TOML and YAML edits cannot create a missing env table: there only an existing one takes keys.
+    const envPath: DocPath | undefined = s.env[0]
+      ? s.env[0].value.path.slice(0, -1)
+      : /\.json5?c?$/i.test(s.file)
+        ? [...(s.args[0]?.path.slice(0, -2) ?? s.path), 'env']
+        : undefined;
+    const wanted: Record<string, string> = { ...(entry.readOnly.env ?? {}) };
+    if (entry.toolsets?.readOnlyValue !== undefined && has(entry.toolsets.env) === undefined) wanted[entry.toolsets.env] = entry.toolsets.readOnlyValue;
+    const env = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => has(k) !== v));
+    const useEnv = envPath !== undefined && Object.keys(wanted).length > 0;
+    const args = useEnv ? [] : (entry.readOnly.args ?? []).filter((a) => !s.args.some((x) => sameOption(x.value, a)));
+    if (useEnv ? !Object.keys(env).length : !args.length) continue;
+    out.push({ kind: 'set-read-only', file: s.file, client: s.client, server: s.name, serverPath: s.path, trust: level, entry: entry.id, env: useEnv ? env : {}, envPath: envPath ?? [...s.path, 'env'], args });
+  }
+  return out;
+}
+
+/**
+ * An argument already there, or the same `--name=` option with a value the user chose (a
+ * `--tools=` list is left as it is: replacing it could widen it).
+ */
+export function sameOption(have: string, want: string): boolean {
+  const eq = want.indexOf('=');
+  return have === want || (want.startsWith('--') && eq > 0 && have.startsWith(want.slice(0, eq + 1)));
+}
+
+/** Claude Code rules that make the write tools of limited servers ask, and of untrusted ones denied. */
+function permissionRules(servers: Server[], report: AuditReport, opts: PlanOptions, writable: (file: string) => boolean, leftOver: Plan['leftOver']): Action[] {
+  const byFile = new Map<string, { servers: Set<string>; ask: Set<string>; deny: Set<string> }>();
+  for (const s of servers) {
+    if (s.client !== 'claude-code' || (s.scope !== 'user' && s.scope !== 'project' && s.scope !== 'local')) continue;
+    const level = opts.trust?.get(s.name) ?? currentTrust(s, report.findings);
+    const entry = level === 'trusted' ? undefined : matchServer(s);
+    if (!entry?.writeTools.length) continue;
+    const file = s.scope === 'user' ? opts.claudeSettings?.user : opts.claudeSettings?.local;
+    const rules = entry.writeTools.map((t) => `mcp__${s.name}__${t}`);
+    if (!file || !writable(file)) {
+      leftOver.push({
+        rule: 'tool-permissions',
+        file: s.file,
+        server: s.name,
+        why: `add permissions.${level === 'limited' ? 'ask' : 'deny'} rules for its write tools (${rules[0]}, …) to ${s.scope === 'user' ? '~/.claude/settings.json' : '.claude/settings.local.json'}: its folder does not exist yet`,
+      });
+      continue;
+    }
+    const e = byFile.get(file) ?? { servers: new Set<string>(), ask: new Set<string>(), deny: new Set<string>() };
+    e.servers.add(s.name);
+    for (const r of rules) (level === 'limited' ? e.ask : e.deny).add(r);
+    byFile.set(file, e);
+  }
+  return [...byFile].map(([file, e]): Action => ({ kind: 'set-permissions', file, servers: [...e.servers], ask: [...e.ask], deny: [...e.deny] }));
 }
 
 function pathEq(a: DocPath | undefined, b: DocPath): boolean {

@@ -57,6 +57,35 @@ export type Action =
   | { kind: 'remove-plaintext'; file: string; keys: string[]; fingerprints: string[] }
   | { kind: 'delete-backup'; file: string; fingerprints: string[] }
   | { kind: 'remove-history-lines'; file: string; lines: number[]; fingerprints: string[] }
+  /**
+   * An unpinned package pinned to the version this machine already runs (found in the npx or uv
+   * cache). `from` is the package spec as the audit saw it, `to` the pinned spec. `argPath` is where
+   * the audit saw it; the apply step finds it again in the file as it is then (the server may have
+   * been moved behind the launcher in the same run).
+   */
+  | { kind: 'pin-version'; file: string; client: ClientKind; server: string; serverPath: DocPath; argPath: DocPath; from: string; to: string }
+  /**
+   * A `limited` or `untrusted` server switched to read-only with its catalog entry's own switch:
+   * `env` settings added to its env (at `envPath`), or `args` appended to its arguments.
+   */
+  | {
+      kind: 'set-read-only';
+      file: string;
+      client: ClientKind;
+      server: string;
+      serverPath: DocPath;
+      trust: 'limited' | 'untrusted';
+      /** The catalog entry whose switch it is. */
+      entry: string;
+      env: Record<string, string>;
+      envPath: DocPath;
+      args: string[];
+    }
+  /**
+   * Claude Code permission rules (`mcp__<server>__<tool>`) for the write tools of `limited`
+   * servers (`ask`) and `untrusted` ones (`deny`), added to a settings file (created if missing).
+   */
+  | { kind: 'set-permissions'; file: string; servers: string[]; ask: string[]; deny: string[] }
   /** The team policy (mcp-harden.policy.json) written into the workspace; it holds no secret. */
   | { kind: 'write-policy'; file: string; content: string };
 
@@ -76,6 +105,8 @@ export const ACTION_GROUPS = {
   keychain: ['store-secret', 'rewrite-config', 'remove-plaintext'],
   backups: ['delete-backup'],
   history: ['remove-history-lines'],
+  pin: ['pin-version'],
+  readonly: ['set-read-only', 'set-permissions'],
 } as const satisfies Record<string, readonly ActionKind[]>;
 export type ActionGroup = keyof typeof ACTION_GROUPS;
 

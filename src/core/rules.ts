@@ -48,7 +48,7 @@ export const RULES: Record<RuleId, RuleInfo> = {
     severity: 'medium',
     help:
       'npx, uvx and docker fetch whatever the registry serves at launch when no version or digest is given (or @latest is). A compromised or typosquatted release runs with the secrets you give the server.',
-    fix: 'Pin the exact version (`pkg@1.2.3`, `pkg==1.2.3`, `image@sha256:…`).',
+    fix: '`mcp-harden fix` pins npx and uvx packages to the version this machine already runs when the npx or uv cache knows it; otherwise pin the exact version yourself (`pkg@1.2.3`, `pkg==1.2.3`, `image@sha256:…`).',
   },
   'insecure-transport': {
     id: 'insecure-transport',

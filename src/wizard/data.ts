@@ -144,6 +144,12 @@ export function actionLabel(a: Action, view: PathView): string {
       return `delete backup ${p(a.file)}`;
     case 'remove-history-lines':
       return `history: drop line${a.lines.length === 1 ? '' : 's'} ${a.lines.join(', ')} of ${p(a.file)}`;
+    case 'pin-version':
+      return `pin "${a.server}" to ${a.to}`;
+    case 'set-read-only':
+      return `read-only "${a.server}": ${[...Object.entries(a.env).map(([k, v]) => `${k}=${v}`), ...a.args].join(' ')}`;
+    case 'set-permissions':
+      return `permissions ${p(a.file)}: ${a.servers.join(', ')}`;
     case 'write-policy':
       return `policy ${p(a.file)}`;
   }
@@ -186,6 +192,12 @@ function subStepsOf(a: Action, done: boolean): SubStep[] {
       return ['backup deleted'];
     case 'remove-history-lines':
       return ['history lines removed'];
+    case 'pin-version':
+      return ['config rewritten'];
+    case 'set-read-only':
+      return ['config rewritten'];
+    case 'set-permissions':
+      return ['config rewritten'];
     case 'write-policy':
       return [];
   }

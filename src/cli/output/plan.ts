@@ -49,9 +49,21 @@ export function describeAction(a: Action, secrets: PlannedSecret[], view: PlanVi
       return `delete      ${p(a.file)} (client backup holding migrated secrets)`;
     case 'remove-history-lines':
       return `history     remove line${a.lines.length === 1 ? '' : 's'} ${a.lines.join(', ')} of ${p(a.file)}`;
+    case 'pin-version':
+      // The version is what matters: it stays at the end, which a narrow terminal keeps.
+      return `pin         "${a.server}" in ${p(a.file)} to the version it runs: ${a.to}`;
+    case 'set-read-only':
+      return `read-only   "${a.server}" (${a.trust}) in ${p(a.file)}: ${readOnlyWhat(a)}`;
+    case 'set-permissions':
+      return `permissions ${p(a.file)}: ${[a.ask.length ? `ask ${a.ask.length}` : '', a.deny.length ? `deny ${a.deny.length}` : ''].filter(Boolean).join(', ')} write tool${a.ask.length + a.deny.length === 1 ? '' : 's'} of ${a.servers.map((x) => `"${x}"`).join(', ')}`;
     case 'write-policy':
       return `policy      write ${p(a.file)} (secret-free; committing it is your call)`;
   }
+}
+
+/** The switch a set-read-only action sets, as the user would type it (no secret: catalog values). */
+export function readOnlyWhat(a: Extract<Action, { kind: 'set-read-only' }>): string {
+  return [...Object.entries(a.env).map(([k, v]) => `${k}=${v}`), ...a.args].join(' ');
 }
 
 export function renderPlan(
