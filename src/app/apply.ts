@@ -384,6 +384,14 @@ export async function computeRemoval(action: Extract<Action, { kind: 'remove-pla
   return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values };
 }
 
+/** What the journal says when a file already holds what the action would write. */
+const UNCHANGED = {
+  'pin-version': 'already pinned',
+  'set-read-only': 'already read-only',
+  'set-permissions': 'rules already there',
+  'write-policy': 'already up to date',
+} as const;
+
 export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): Promise<ApplyResult> {
   const { journal, vault } = deps;
   const { summarizePlan } = await import('./journal.js');
@@ -574,47 +582,26 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
             await writeChange(seq, action, change, { backup: true });
             break;
           }
-          case 'pin-version': {
-            const change = await computePin(action);
-            if (change.after === change.before) {
-              await journal.before(seq, action, { kind: 'none' });
-              message = 'already pinned';
-              break;
-            }
-            // A package spec is no secret: a plain write when the keychain is missing.
-            await writeChange(seq, action, change, { backup: !!deps.store });
-            message = `now ${action.to}`;
-            break;
-          }
-          case 'set-read-only': {
-            const change = await computeReadOnly(action);
-            if (change.after === change.before) {
-              await journal.before(seq, action, { kind: 'none' });
-              message = 'already read-only';
-              break;
-            }
-            await writeChange(seq, action, change, { backup: !!deps.store });
-            break;
-          }
-          case 'set-permissions': {
-            const change = await computePermissions(action);
-            if (change.after === change.before) {
-              await journal.before(seq, action, { kind: 'none' });
-              message = 'rules already there';
-              break;
-            }
-            await writeChange(seq, action, change, { backup: !!deps.store, created: change.stamp.size < 0 });
-            break;
-          }
+          // Files that hold no secret: a plain write (no backup) when the keychain is missing.
+          case 'pin-version':
+          case 'set-read-only':
+          case 'set-permissions':
           case 'write-policy': {
-            const change = await computePolicyWrite(action.file, action.content);
-            if (!change) {
+            const change =
+              action.kind === 'pin-version'
+                ? await computePin(action)
+                : action.kind === 'set-read-only'
+                  ? await computeReadOnly(action)
+                  : action.kind === 'set-permissions'
+                    ? await computePermissions(action)
+                    : await computePolicyWrite(action.file, action.content);
+            if (!change || change.after === change.before) {
               await journal.before(seq, action, { kind: 'none' });
-              message = 'already up to date';
+              message = UNCHANGED[action.kind];
               break;
             }
-            // The policy holds no secret: a plain write when the keychain is missing.
             await writeChange(seq, action, change, { backup: !!deps.store, created: change.stamp.size < 0 });
+            if (action.kind === 'pin-version') message = `now ${action.to}`;
             break;
           }
           case 'delete-backup': {
