@@ -30,6 +30,8 @@ import {
   workspaceSources,
 } from '../core/clients/index.js';
 import { detectInHistory, detectSecrets, fingerprint, maskSecret, parseDotenv } from '../core/secrets/index.js';
+import { DEFAULT_MAX_SECRET_AGE_DAYS, parseSecretsMeta, staleSecretFindings } from '../core/stale.js';
+import { stateDirPath } from './state.js';
 import type { ReadOnlyFs } from '../ports/fs.js';
 
 export interface AuditProgress {
@@ -70,6 +72,10 @@ export interface AuditOptions {
   baseline?: Set<string>;
   version: string;
   onProgress?(p: AuditProgress): void;
+  /** Keychain items older than this many days are `stale-secret` (default 90). */
+  maxSecretAgeDays?: number;
+  /** Today, for the age of keychain items (tests pin it). */
+  now?: Date;
 }
 
 /** One secret at one place. Holds the value in memory (for the fix engine); never serialised. */
@@ -521,6 +527,32 @@ export async function scan(
 
   function displayRel(file: string): string {
     return inside(file, workspace) ? lib.relative(workspace, file) || lib.basename(file) : file;
+  }
+
+  // 6b. Keychain items not rotated for too long: their metadata lives in the user's state dir.
+  if (!opts.noHome && !opts.configs.length) await staleSecrets();
+
+  async function staleSecrets(): Promise<void> {
+    const metaFile = lib.join(stateDirPath(host), 'secrets.json');
+    const r = await fs.readText(metaFile);
+    if (!r.ok) {
+      if (r.reason !== 'missing') notes.push(`could not read ${metaFile}: ${r.message}`);
+      return;
+    }
+    const parsed = parseSecretsMeta(r.text);
+    if ('error' in parsed) {
+      notes.push(`${metaFile} ${parsed.error}; keychain item ages were not checked`);
+      return;
+    }
+    const lineOf = (ref: { file: string; server?: string }) => servers.find((s) => s.file === ref.file && s.name === ref.server)?.line;
+    findings.push(
+      ...staleSecretFindings(parsed.entries, {
+        now: opts.now ?? new Date(),
+        maxAgeDays: opts.maxSecretAgeDays ?? opts.policy?.maxSecretAgeDays ?? DEFAULT_MAX_SECRET_AGE_DAYS,
+        metaFile,
+        lineOf,
+      }),
+    );
   }
 
   // 7. The team policy (before suppressions, so its findings can be accepted too).

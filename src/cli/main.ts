@@ -1,5 +1,5 @@
 // Composition root: argv → use case → printer → exit code. The only place exit codes are decided.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -13,6 +13,7 @@ import type { AuditReport } from '../core/report.js';
 import { CLIENT_KINDS, SEVERITIES, type ClientKind, type HostEnv, type Platform, type Severity } from '../core/model.js';
 import { baselineKeys, type IgnoreEntry } from '../core/suppress.js';
 import { validatePolicy, type Policy } from '../core/policy.js';
+import { DEFAULT_MAX_SECRET_AGE_DAYS } from '../core/stale.js';
 import { exitCodeFor, HardenError, UsageError } from '../core/errors.js';
 import { renderHuman } from './output/human.js';
 import { renderJson } from './output/json.js';
@@ -43,6 +44,7 @@ interface AuditCliOptions {
   failOn: Severity;
   baseline?: string;
   online?: boolean;
+  maxSecretAge?: number;
 }
 
 function hostEnv(): HostEnv {
@@ -125,6 +127,7 @@ async function audit(globals: GlobalOptions, opts: AuditCliOptions, host: HostEn
       ignore,
       ...(policy ? { policy } : {}),
       baseline,
+      ...(opts.maxSecretAge !== undefined ? { maxSecretAgeDays: opts.maxSecretAge } : {}),
       version: VERSION,
       onProgress: (p) => progress.update(p),
     },
@@ -268,6 +271,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--baseline <report.json>', 'fail only on findings that are not in this earlier `audit --json` report')
     .option('--online', 'make read-only calls to the token providers to see what each token can do; sends each token only to its own provider')
+    .addOption(
+      new Option('--max-secret-age <days>', `report keychain items stored or rotated longer ago than this (default: the policy's maxSecretAgeDays, else ${DEFAULT_MAX_SECRET_AGE_DAYS})`).argParser(
+        (v: string) => {
+          // Whole days only: "90d", "1.5" or "0" are refused rather than guessed at.
+          const n = /^\d{1,6}$/.test(v.trim()) ? Number(v.trim()) : NaN;
+          if (!(n >= 1)) throw new InvalidArgumentError('it must be a whole number of days, 1 or more.');
+          return n;
+        },
+      ),
+    )
     .addHelpText(
       'after',
       `

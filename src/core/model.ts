@@ -158,7 +158,8 @@ export type RuleId =
   | 'secret-in-backup'
   | 'token-scope-exceeds-trust'
   | 'token-invalid'
-  | 'policy-violation';
+  | 'policy-violation'
+  | 'stale-secret';
 
 /** A secret as it may appear in a report: never the value. */
 export interface SecretRef {

@@ -57,13 +57,15 @@ export interface PolicySecret {
 export interface Policy {
   $schema?: string;
   version?: number;
+  /** Keychain items stored or rotated longer ago than this are `stale-secret` (audit default 90). */
+  maxSecretAgeDays?: number;
   servers?: PolicyServer[];
   secrets?: PolicySecret[];
   ignore?: IgnoreEntry[];
 }
 
 const TRANSPORTS: readonly Transport[] = ['stdio', 'http', 'sse'];
-const TOP_KEYS = ['$schema', 'version', 'servers', 'secrets', 'ignore'];
+const TOP_KEYS = ['$schema', 'version', 'maxSecretAgeDays', 'servers', 'secrets', 'ignore'];
 const SERVER_KEYS = ['name', 'client', 'file', 'transport', 'command', 'args', 'url', 'env', 'headers', 'trust', 'pin'];
 const SECRET_KEYS = ['name', 'provider', 'kind', 'servers', 'scopes', 'create'];
 const SCOPE_KEYS = ['kind', 'trusted', 'limited', 'untrusted'];
@@ -100,6 +102,10 @@ function oneOf<T extends string>(o: Record<string, unknown>, k: string, allowed:
   if (!allowed.includes(o[k] as T)) throw new Error(`${where}.${k} must be one of ${allowed.join(', ')}`);
 }
 
+export function isPositiveInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+}
+
 /** Checks a parsed policy document; throws a one-line message naming the JSON path of the first problem. */
 export function validatePolicy(doc: unknown): Policy {
   if (!isObject(doc)) throw new Error('the policy must be a JSON object');
@@ -109,6 +115,10 @@ export function validatePolicy(doc: unknown): Policy {
   const out: Policy = {};
   if (doc.$schema !== undefined) out.$schema = doc.$schema as string;
   if (doc.version !== undefined) out.version = POLICY_VERSION;
+  if (doc.maxSecretAgeDays !== undefined) {
+    if (!isPositiveInteger(doc.maxSecretAgeDays)) throw new Error('policy.maxSecretAgeDays must be a whole number of days, 1 or more');
+    out.maxSecretAgeDays = doc.maxSecretAgeDays;
+  }
   if (doc.servers !== undefined) {
     if (!Array.isArray(doc.servers)) throw new Error('servers must be a list');
     doc.servers.forEach((s, i) => {
@@ -309,6 +319,8 @@ export function buildPolicy(input: BuildPolicyInput): Policy {
   const policy: Policy = {};
   if (input.existing?.$schema) policy.$schema = input.existing.$schema;
   policy.version = POLICY_VERSION;
+  // A rewritten policy keeps the team's settings.
+  if (input.existing?.maxSecretAgeDays !== undefined) policy.maxSecretAgeDays = input.existing.maxSecretAgeDays;
   policy.servers = servers;
   policy.secrets = secrets;
   policy.ignore = input.existing?.ignore ?? [];

@@ -123,6 +123,14 @@ export const RULES: Record<RuleId, RuleInfo> = {
       'The committed mcp-harden.policy.json says which project servers the team runs, at which trust level and version, and which secrets they need. A server it does not list, a version it does not pin, or a secret reference that went missing means the config drifted from what the team agreed on.',
     fix: 'Bring the config back in line with the policy, or update the policy (`mcp-harden fix` rewrites it) and commit the change for review.',
   },
+  'stale-secret': {
+    id: 'stale-secret',
+    title: 'Keychain secret has not been rotated for a long time',
+    severity: 'low',
+    help:
+      "A credential mcp-harden keeps in the keychain was stored or last rotated longer ago than the maximum age (90 days unless `audit --max-secret-age` or the policy's maxSecretAgeDays sets another). The longer a token lives, the more copies of it collect in logs, backups and old configs, and the longer a leaked copy keeps working.",
+    fix: 'Create a new token at the provider, replace the stored value (`mcp-harden rotate NAME`), then revoke the old token there.',
+  },
 };
 
 const ORDER: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };

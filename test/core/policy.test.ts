@@ -21,12 +21,18 @@ const secret = { name: 'NOTION_TOKEN', provider: 'notion', servers: ['notion'] }
 const GOOD: [string, unknown][] = [
   ['an empty policy', {}],
   ['only an ignore list', { ignore: [{ rule: 'plaintext-secret', reason: 'demo' }] }],
+  ['a maximum secret age', { maxSecretAgeDays: 30 }],
+  ['a stale-secret acceptance', { ignore: [{ rule: 'stale-secret', reason: 'rotated by the vault' }] }],
   ['a full policy', { $schema: './schema.json', version: 1, servers: [{ ...server, command: 'npx', args: ['-y', 'x@1.0.0'], env: { A: 'keychain:mcp-harden/A' }, pin: 'x@1.0.0' }], secrets: [{ ...secret, kind: 'token', scopes: { kind: 'capabilities', trusted: ['read', 'write'], limited: ['read'], untrusted: [] }, create: 'https://example.com/new' }], ignore: [] }],
 ];
 const BAD: [string, unknown, string][] = [
   ['not an object', [], 'must be a JSON object'],
   ['an unknown top-level key', { servres: [] }, 'unknown property "servres"'],
   ['another version', { version: 2 }, 'policy.version must be 1'],
+  ['a zero maximum secret age', { maxSecretAgeDays: 0 }, 'policy.maxSecretAgeDays must be a whole number of days, 1 or more'],
+  ['a fractional maximum secret age', { maxSecretAgeDays: 1.5 }, 'policy.maxSecretAgeDays must be a whole number of days, 1 or more'],
+  ['a maximum secret age as a string', { maxSecretAgeDays: '90' }, 'policy.maxSecretAgeDays must be a whole number of days, 1 or more'],
+  ['a negative maximum secret age', { maxSecretAgeDays: -30 }, 'policy.maxSecretAgeDays must be a whole number of days, 1 or more'],
   ['servers not a list', { servers: {} }, 'servers must be a list'],
   ['a server without a name', { servers: [{ ...server, name: undefined }] }, 'servers[0] needs "name"'],
   ['an unknown client', { servers: [{ ...server, client: 'emacs' }] }, 'servers[0].client must be one of'],
@@ -102,6 +108,12 @@ describe('building and checking', () => {
     const p = build(new Map([['notion', 'untrusted']]), { ignore });
     expect(p.servers![0]!.trust).toBe('untrusted');
     expect(p.ignore).toEqual(ignore);
+  });
+
+  test('a rebuilt policy keeps the maximum secret age, and the validator returns it', () => {
+    expect(build(undefined, { maxSecretAgeDays: 45 }).maxSecretAgeDays).toBe(45);
+    expect(build().maxSecretAgeDays).toBeUndefined();
+    expect(validatePolicy({ maxSecretAgeDays: 45 })).toEqual({ maxSecretAgeDays: 45 });
   });
 
   test('a policy declaring more trust than the evidence supports is a violation; less is fine', () => {
