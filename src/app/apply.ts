@@ -49,6 +49,8 @@ export interface ApplyDeps {
   signal?: AbortSignal;
   /** Files of interrupted runs, whose stale temp files are removed too. */
   staleFiles?: string[];
+  /** Values the user gave for `provided` store-secret actions, by fingerprint; held for this run only. */
+  provided?: ReadonlyMap<string, string>;
   /** Checks a reference resolves to the value through the launcher; defaults to running it. */
   resolvesTo?(service: string, account: string, value: string): Promise<boolean>;
 }
@@ -137,7 +139,7 @@ export async function readSecretValue(loc: ValueLocation, fp: string): Promise<s
 }
 
 /** Runs the launcher the way a client would and compares what the server would receive. */
-async function launcherResolves(launcherPath: string, env: NodeJS.ProcessEnv, service: string, account: string, value: string): Promise<boolean> {
+export async function launcherResolves(launcherPath: string, env: NodeJS.ProcessEnv, service: string, account: string, value: string): Promise<boolean> {
   const { formatReference } = await import('../core/reference.js');
   return new Promise((resolve) => {
     const child = spawn(launcherPath, ['/bin/sh', '-c', 'printf %s "$MCP_HARDEN_CHECK"'], {
@@ -503,13 +505,22 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
           case 'store-secret': {
             const store = deps.store!;
             let value: string | null = null;
+            if (action.provided) {
+              const given = deps.provided?.get(action.fingerprint);
+              value = given !== undefined && fingerprint(given) === action.fingerprint ? given : null;
+            }
             for (const loc of action.from) {
-              value = await readSecretValue(loc, action.fingerprint);
               if (value) break;
+              value = await readSecretValue(loc, action.fingerprint);
             }
             if (!value) {
               failedSecrets.add(action.fingerprint);
-              throw new Error(`the value of ${action.account} is no longer where the audit found it`);
+              for (const fp of action.replaces ?? []) failedSecrets.add(fp);
+              throw new Error(
+                action.provided
+                  ? `the new value of ${action.account} was not given to this run`
+                  : `the value of ${action.account} is no longer where the audit found it`,
+              );
             }
             const existing = await store.get(action.service, action.account);
             if (existing === value) {
@@ -533,9 +544,11 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
             const back = await store.get(action.service, action.account);
             if (back !== value) {
               failedSecrets.add(action.fingerprint);
+              for (const fp of action.replaces ?? []) failedSecrets.add(fp);
               throw new Error(`${action.account} did not read back from the keychain as stored`);
             }
             stored.set(action.fingerprint, { service: action.service, account: action.account });
+            for (const fp of action.replaces ?? []) stored.set(fp, { service: action.service, account: action.account });
             await deps.meta.recordStored({ service: action.service, account: action.account, provider: action.provider, kind: action.secretKind });
             message = message ?? 'stored and read back';
             break;

@@ -19,7 +19,8 @@ import { SEVERITIES, compareText } from '../core/model.js';
 import type { AuditReport, ReportSecret, ReportServer, ReportSource, ReportSummary } from '../core/report.js';
 import { RULES, severityAtLeast } from '../core/rules.js';
 import { serverRisks } from '../core/risks.js';
-import { checkPolicy, POLICY_FILE, type Policy } from '../core/policy.js';
+import type { Policy } from '../core/policy.js';
+import { POLICY_FILE } from '../core/policy-file.js';
 import { applyIgnores, findingKey, type IgnoreEntry } from '../core/suppress.js';
 import {
   historyFiles,
@@ -557,6 +558,7 @@ export async function scan(
 
   // 7. The team policy (before suppressions, so its findings can be accepted too).
   if (opts.policy) {
+    const { checkPolicy } = await import('../core/policy.js');
     findings.push(
       ...checkPolicy(opts.policy, servers, findings, {
         workspace,

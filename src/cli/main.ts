@@ -12,7 +12,7 @@ import { committedText, gitFacts } from '../adapters/git.js';
 import type { AuditReport } from '../core/report.js';
 import { CLIENT_KINDS, SEVERITIES, type ClientKind, type HostEnv, type Platform, type Severity } from '../core/model.js';
 import { baselineKeys, type IgnoreEntry } from '../core/suppress.js';
-import { validatePolicy, type Policy } from '../core/policy.js';
+import type { Policy } from '../core/policy.js';
 import { DEFAULT_MAX_SECRET_AGE_DAYS } from '../core/stale.js';
 import { exitCodeFor, HardenError, UsageError } from '../core/errors.js';
 import { renderHuman } from './output/human.js';
@@ -27,8 +27,17 @@ import type { SecretStore } from '../ports/secret-store.js';
 declare const __MCP_HARDEN_VERSION__: string;
 const VERSION = typeof __MCP_HARDEN_VERSION__ === 'string' ? __MCP_HARDEN_VERSION__ : '0.0.0-dev';
 
-export { POLICY_FILE } from '../core/policy.js';
-import { POLICY_FILE } from '../core/policy.js';
+export { POLICY_FILE } from '../core/policy-file.js';
+import { POLICY_FILE } from '../core/policy-file.js';
+
+interface RotateCliFlags {
+  valueStdin?: boolean;
+  yes?: boolean;
+  online?: boolean;
+  reportToGithub?: boolean;
+  revokeFirst?: boolean;
+  history?: boolean;
+}
 
 interface GlobalOptions {
   workspace?: string;
@@ -78,6 +87,7 @@ async function loadPolicy(workspace: string): Promise<{ ignore: IgnoreEntry[]; p
   const facts = await nodeFs.inspect(path);
   if (!facts) return { ignore: [] };
   const doc = await readJsonFile(path, 'policy');
+  const { validatePolicy } = await import('../core/policy.js');
   try {
     const policy = validatePolicy(doc);
     return { ignore: policy.ignore ?? [], policy };
@@ -415,6 +425,51 @@ Exit codes: 0 done · 1 an action failed or a server did not verify · 2 usage �
     .action(async (opts: { import?: true | string[] }, cmd: Command) => {
       const { globals, host } = fixContext(cmd);
       setExit(await (await import('./fix-commands.js')).runSecrets(host, { json: globals.json, ...(opts.import ? { import: opts.import } : {}) }, openStore, writeOut));
+    });
+
+  program
+    .command('rotate')
+    .description('replace a leaked secret everywhere it is used: store the new value, switch every consumer, then revoke the old one')
+    .argument('[name]', 'the secret: a keychain item name (`mcp-harden secrets`) or the name a plaintext secret gets')
+    .option('--value-stdin', 'read the new value from stdin (one line); with --yes, nothing is asked')
+    .option('-y, --yes', 'rotate without asking (needs NAME and --value-stdin)')
+    .option('--online', 'check the new token with its provider (read-only calls), and whether the old one is dead after revocation')
+    .option('--report-to-github', 'report the old GitHub token to GitHub’s public credential-revocation API (revokes it at once)')
+    .option('--revoke-first', 'revoke the old token before switching (the leak is public or abuse is suspected)')
+    .option('--no-history', 'do not search the git history for the old value')
+    .addHelpText(
+      'after',
+      `
+Places searched: client configs, .env files, keychain items, client backups, shell history, and the
+workspace's git history (read in this process: the value is never put in a command line). The new value
+is checked for shape (prefix, length, GitHub checksum) before anything changes. The switch is journaled
+like \`fix\`: \`mcp-harden undo RUN\` puts the old files and the old keychain value back.
+Exit codes: 0 rotated and every reference resolves · 1 a step failed or a copy of the old value is left ·
+2 usage · 10 keychain unavailable · 130 cancelled.`,
+    )
+    .action(async (name: string | undefined, opts: RotateCliFlags, cmd: Command) => {
+      const { globals, workspace, host } = fixContext(cmd);
+      if (!(await nodeFs.inspect(workspace))) throw new UsageError(`workspace ${workspace} does not exist`);
+      const audit = {
+        host,
+        workspace,
+        noHome: !globals.home,
+        configs: globals.config,
+        ...(globals.client ? { client: globals.client } : {}),
+        failOn: 'high' as Severity,
+        ...(await loadPolicy(workspace)),
+        version: VERSION,
+      };
+      const { runRotate } = await import('./rotate-command.js');
+      setExit(
+        await runRotate(
+          { fs: nodeFs, workspacePort: { findEnvFiles, gitFacts, committedText }, openStore },
+          audit,
+          name,
+          { ...opts, json: globals.json, plain: globals.plain },
+          writeOut,
+        ),
+      );
     });
 
   program

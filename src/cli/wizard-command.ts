@@ -3,6 +3,7 @@
 import { createElement } from 'react';
 import { EXIT } from '../core/errors.js';
 import { createRunner, type WizardEngine } from '../wizard/run.js';
+import { withoutFetch } from './without-fetch.js';
 
 export interface WizardIo {
   stdin: NodeJS.ReadStream;
@@ -44,21 +45,5 @@ export async function runWizard(engine: WizardEngine, io: WizardIo): Promise<num
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-  }
-}
-
-/**
- * Runs `load` with `globalThis.fetch` hidden. Ink's layout engine (yoga) checks `typeof fetch`
- * while it instantiates its WebAssembly, and in Node that check alone loads the whole HTTP client
- * (tens of milliseconds); without fetch, yoga decodes its inline module directly. Put back after.
- */
-async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
-  const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
-  if (!descriptor?.configurable) return load();
-  Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
-  try {
-    return await load();
-  } finally {
-    Object.defineProperty(globalThis, 'fetch', descriptor);
   }
 }

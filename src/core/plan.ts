@@ -28,6 +28,16 @@ export type Action =
       secretKind: string;
       /** Where the value is read from at apply time (the first readable one wins). */
       from: ValueLocation[];
+      /**
+       * The value was typed or piped in by the user (rotate, onboard): the apply step gets it from
+       * memory, by fingerprint, never from a file; `from` is empty.
+       */
+      provided?: true;
+      /**
+       * Fingerprints of the old values this item now stands for (rotate): the actions that move
+       * their consumers to the item treat them as stored once this action is done.
+       */
+      replaces?: string[];
     }
   | {
       kind: 'rewrite-config';

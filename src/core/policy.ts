@@ -14,8 +14,8 @@ import { detectSecrets, fingerprint } from './secrets/index.js';
 import { displayPath, readIgnoreList, type IgnoreEntry } from './suppress.js';
 import { suggestTrust, TRUST_ORDER, type TrustLevel } from './trust.js';
 
-export const POLICY_FILE = 'mcp-harden.policy.json';
-export const POLICY_VERSION = 1;
+import { POLICY_FILE, POLICY_VERSION } from './policy-file.js';
+export { POLICY_FILE, POLICY_VERSION };
 /** The keychain service of our items (DESIGN §3). */
 const SERVICE = 'mcp-harden';
 

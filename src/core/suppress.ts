@@ -1,5 +1,6 @@
 // Accepted findings: the policy's `ignore` list and an earlier report used as a baseline.
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+import type Picomatch from 'picomatch';
 import { posix, win32 } from 'node:path';
 import type { Finding, RuleId } from './model.js';
 import { RULES } from './rules.js';
@@ -47,6 +48,13 @@ export function displayPath(file: string, workspace: string): string {
   const rel = lib.relative(workspace, file);
   if (rel && !rel.startsWith('..') && !lib.isAbsolute(rel)) return rel.split(lib.sep).join('/');
   return file.split('\\').join('/');
+}
+
+// Loaded only when an ignore entry has a path glob: most audits have none, and start-up is benchmarked.
+let glob: typeof Picomatch | undefined;
+function picomatch(pattern: string, options: Picomatch.PicomatchOptions): Picomatch.Matcher {
+  glob ??= createRequire(import.meta.url)('picomatch') as typeof Picomatch;
+  return glob(pattern, options);
 }
 
 /** Marks findings matched by an ignore entry as suppressed (they stay in the report). */

@@ -2,7 +2,7 @@
 // and their error messages are fixed words plus a position: never a piece of the file, which may
 // hold a secret.
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError as JsonError } from 'jsonc-parser';
-import { parse as parseToml, TomlError } from 'smol-toml';
+import { parseToml, tomlLib } from '../toml-lib.js';
 import type { Document } from 'yaml';
 import { yamlLib } from '../yaml-lib.js';
 import type { ConfigFormat, ParseError, Position } from '../model.js';
@@ -157,7 +157,7 @@ function readToml(text: string): ReadResult {
   try {
     value = parseToml(text) as Record<string, unknown>;
   } catch (e) {
-    if (e instanceof TomlError) {
+    if (e instanceof tomlLib().TomlError) {
       const head = (e.message.split('\n')[0] ?? '').replace(/^Invalid TOML document:\s*/, '');
       const words = head.charAt(0).toUpperCase() + head.slice(1);
       return { error: error(words || 'Invalid TOML', { line: e.line, column: e.column }) };

@@ -1,6 +1,6 @@
 // Decides which client a file given with `--config FILE` belongs to: by its path first, then by its shape.
 import { parse as parseJsonc } from 'jsonc-parser';
-import { parse as parseToml } from 'smol-toml';
+import { parseToml } from '../toml-lib.js';
 import { yamlLib } from '../yaml-lib.js';
 import type { ClientKind, ConfigFormat, ConfigSource, Scope } from '../model.js';
 import { stripBom } from './formats.js';

@@ -2,7 +2,7 @@
 // applied: the intended values must be there and nothing else may differ. A mismatch means the
 // text edit went wrong, and the edit is refused rather than written.
 import { parse as parseJsonc, type ParseError as JsonError } from 'jsonc-parser';
-import { parse as parseToml } from 'smol-toml';
+import { parseToml } from '../toml-lib.js';
 import { parseDocument } from 'yaml';
 import type { ConfigFormat } from '../model.js';
 import { EditError, showPath } from './errors.js';

@@ -13,3 +13,4 @@ export {
   type HistoryCandidate,
   type HistoryDetection,
 } from './history.js';
+export { checkShape, type ExpectedShape, type ShapeCheck } from './shape.js';
