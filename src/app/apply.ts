@@ -4,8 +4,8 @@
 // Per secret the order is: store → read back → rewrite each config to the reference (after the
 // reference is seen to resolve through the launcher) → only then remove the plaintext elsewhere.
 import { spawn } from 'node:child_process';
-import { lstat, unlink } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { lstat, mkdir, unlink } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { chmodSafe, readForEdit, removeStaleTemps, writeAtomic, type FileStamp } from '../adapters/atomic-write.js';
 import { crashPoint } from '../adapters/test-hooks.js';
 import { inferSource, parseConfig } from '../core/clients/index.js';
@@ -320,6 +320,39 @@ export async function computePermissions(action: Extract<Action, { kind: 'set-pe
   };
 }
 
+/**
+ * New text of a config after an add-server action: the definition set at `serverPath`, the rest of
+ * the file kept byte for byte. A missing (or empty) file becomes a document holding just the server.
+ */
+export async function computeAddServer(action: Extract<Action, { kind: 'add-server' }>): Promise<FileChange> {
+  let read: Awaited<ReturnType<typeof readForEdit>> | undefined;
+  try {
+    read = await readForEdit(action.file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const base = {
+    file: action.file,
+    before: read?.text ?? '',
+    // size -1 marks a file that does not exist yet (created, so undo removes it).
+    stamp: read?.stamp ?? { size: -1, mtimeMs: 0, ino: 0, sha256: '' },
+    mode: read?.mode ?? 0o644,
+    uid: read?.uid ?? -1,
+    gid: read?.gid ?? -1,
+    bytes: read?.bytes ?? Buffer.alloc(0),
+    values: [],
+  };
+  if (!read || read.text.trim() === '') {
+    let doc: unknown = action.definition;
+    for (let i = action.serverPath.length - 1; i >= 0; i--) doc = { [String(action.serverPath[i])]: doc };
+    return { ...base, after: JSON.stringify(doc, null, 2) + '\n' };
+  }
+  const parsed = parseConfig(inferSource(action.file, read.text, action.client), read.text);
+  if (parsed.error) throw new Error(`${action.file} does not parse (${parsed.error.message}); nothing was changed`);
+  if (parsed.servers.some((x) => x.name === action.server)) return { ...base, after: read.text };
+  return { ...base, after: editConfig('json', read.text, [{ op: 'set-object', path: action.serverPath, value: action.definition }]) };
+}
+
 function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
@@ -392,6 +425,7 @@ const UNCHANGED = {
   'set-read-only': 'already read-only',
   'set-permissions': 'rules already there',
   'write-policy': 'already up to date',
+  'add-server': 'already there',
 } as const;
 
 export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): Promise<ApplyResult> {
@@ -599,9 +633,12 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
           case 'pin-version':
           case 'set-read-only':
           case 'set-permissions':
-          case 'write-policy': {
+          case 'write-policy':
+          case 'add-server': {
             const change =
-              action.kind === 'pin-version'
+              action.kind === 'add-server'
+                ? await computeAddServer(action)
+                : action.kind === 'pin-version'
                 ? await computePin(action)
                 : action.kind === 'set-read-only'
                   ? await computeReadOnly(action)
@@ -613,6 +650,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
               message = UNCHANGED[action.kind];
               break;
             }
+            // A config the workspace does not have yet may need its folder (`.cursor/`) too.
+            if (action.kind === 'add-server' && change.stamp.size < 0) await mkdir(dirname(action.file), { recursive: true });
             await writeChange(seq, action, change, { backup: !!deps.store, created: change.stamp.size < 0 });
             if (action.kind === 'pin-version') message = `now ${action.to}`;
             break;

@@ -405,7 +405,7 @@ export function sameOption(have: string, want: string): boolean {
 }
 
 /** Claude Code rules that make the write tools of limited servers ask, and of untrusted ones denied. */
-function permissionRules(servers: Server[], report: AuditReport, opts: PlanOptions, writable: (file: string) => boolean, leftOver: Plan['leftOver']): Action[] {
+export function permissionRules(servers: Server[], report: AuditReport, opts: PlanOptions, writable: (file: string) => boolean, leftOver: Plan['leftOver']): Action[] {
   const byFile = new Map<string, { servers: Set<string>; ask: Set<string>; deny: Set<string> }>();
   for (const s of servers) {
     if (s.client !== 'claude-code' || (s.scope !== 'user' && s.scope !== 'project' && s.scope !== 'local')) continue;

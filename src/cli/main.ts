@@ -407,6 +407,63 @@ Exit codes: 0 done · 1 an action failed or a server did not verify · 2 usage �
     });
 
   program
+    .command('onboard')
+    .description(`set this machine up from the team policy (${POLICY_FILE}): your own tokens into the keychain, the policy's servers into the configs`)
+    .option('-y, --yes', 'read NAME=value lines from stdin instead of asking (for provisioning scripts); secrets already set up are skipped')
+    .option('--online', 'check each token with its provider (read-only) before storing it; a token the provider rejects is not stored')
+    .option('--verify', "then start each of the policy's local servers and complete MCP initialize and tools/list")
+    .addHelpText(
+      'after',
+      `
+For every secret the committed configs reference, it shows the provider, the scopes to grant for the
+servers' trust level and where to create the token; on a terminal it asks for each (masked). Values go
+only to the keychain (service mcp-harden, account NAME), never to a file or the output.
+It installs the launcher when a server needs it and says whether mcp-harden-launch is on PATH, adds
+the policy's servers missing from JSON configs, pins the versions the policy pins, and adds Claude Code
+permission rules for limited and untrusted servers (.claude/settings.local.json, when .claude exists).
+--yes input: one NAME=value a line; # comments, blank lines, "export " and quotes around the value are
+fine. A missing, unknown, repeated or malformed entry, or a value of the wrong shape, stops the run
+before anything is stored. A second run finds everything set up and changes nothing.
+The run is journaled: \`mcp-harden undo\` puts the files back; --delete-secrets also removes the items.
+It reads the workspace's committed configs only: --config and --no-home do not apply.
+Exit codes: 0 done · 1 a value was refused, a step failed or a server did not verify, or the policy is
+invalid · 2 usage (no ${POLICY_FILE}, or no terminal without --yes) · 10 no usable keychain · 130 cancelled.`,
+    )
+    .action(async (opts: { yes?: boolean; online?: boolean; verify?: boolean }, cmd: Command) => {
+      const { globals, workspace, host } = fixContext(cmd);
+      if (!(await nodeFs.inspect(workspace))) throw new UsageError(`workspace ${workspace} does not exist`);
+      const [{ runOnboard }, { loadTeamPolicy }] = await Promise.all([import('./onboard-command.js'), import('../app/onboard.js')]);
+      const policy = await loadTeamPolicy(workspace);
+      const audit = {
+        host,
+        workspace,
+        noHome: true,
+        configs: [],
+        failOn: 'high' as Severity,
+        ignore: policy.ignore ?? [],
+        policy,
+        version: VERSION,
+      };
+      setExit(
+        await runOnboard(
+          { fs: nodeFs, workspacePort: { findEnvFiles, gitFacts, committedText }, openStore },
+          { audit, policy },
+          { ...opts, json: globals.json, plain: globals.plain },
+          {
+            readStdin: async () => {
+              const chunks: Buffer[] = [];
+              for await (const c of process.stdin) chunks.push(c as Buffer);
+              return Buffer.concat(chunks).toString('utf8');
+            },
+            out: writeOut,
+            say: (line) => process.stderr.write(line + '\n'),
+            tty: onTerminal(),
+          },
+        ),
+      );
+    });
+
+  program
     .command('undo')
     .description('put back every file a run changed, byte for byte (default: the last run)')
     .argument('[run]', 'the run id (see --list)')

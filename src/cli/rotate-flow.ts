@@ -9,7 +9,7 @@ import { CLIENT_LABELS } from '../core/clients/labels.js';
 import { EXIT } from '../core/errors.js';
 import { fingerprint } from '../core/secrets/index.js';
 import { providerLink } from '../wizard/provider-links.js';
-import { FlowCancelled, type Prompter } from '../wizard/prompter.js';
+import { FlowCancelled, sayMarked, type Prompter } from '../wizard/prompter.js';
 import { describeAction, type PlanView } from './output/plan.js';
 import { checkNewOnline, historyLines, outcomeLines, rotationExit, usageLines, type RotateCliOptions } from './rotate-command.js';
 
@@ -116,13 +116,6 @@ export async function rotateWith(p: Prompter, deps: RotateDeps, audit: AuditOpti
   const clients = [...new Set(outcome.references.flatMap((r) => (r.client ? [CLIENT_LABELS[r.client]] : [])))];
   if (clients.length) p.say(`Restart ${clients.join(', ')} so running servers pick up the new value.`);
   return code;
-}
-
-/** A line whose leading ✓ / ✗ / ! becomes its tone (the front end draws the symbol). */
-function sayMarked(p: Prompter, line: string): void {
-  const m = /^([✓✗!]) (.*)$/s.exec(line);
-  if (!m) return p.say(line);
-  p.say(m[2]!, m[1] === '✓' ? 'ok' : m[1] === '✗' ? 'error' : 'warn');
 }
 
 async function pick(p: Prompter, session: RotateSession, name: string | undefined): Promise<Pick> {

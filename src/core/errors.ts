@@ -60,6 +60,18 @@ export class KeychainUnavailableError extends HardenError {
   }
 }
 
+/** `onboard` in a workspace without a team policy (exit 2: the command cannot run there). */
+export class PolicyMissingError extends HardenError {
+  readonly code = 'policy-missing';
+  readonly exitCode = EXIT.usage;
+}
+
+/** A team policy that is not valid JSON or breaks its schema (exit 1); the message names the problem. */
+export class PolicyInvalidError extends HardenError {
+  readonly code = 'policy-invalid';
+  readonly exitCode = EXIT.failure;
+}
+
 /** The user cancelled (exit 130). */
 export class CancelledError extends HardenError {
   readonly code = 'cancelled';

@@ -97,7 +97,16 @@ export type Action =
    */
   | { kind: 'set-permissions'; file: string; servers: string[]; ask: string[]; deny: string[] }
   /** The team policy (mcp-harden.policy.json) written into the workspace; it holds no secret. */
-  | { kind: 'write-policy'; file: string; content: string };
+  | { kind: 'write-policy'; file: string; content: string }
+  /**
+   * A server of the team policy added to a workspace config that lacks it (onboard), at
+   * `serverPath`; the file is created when missing. The definition holds keychain references,
+   * never a value.
+   */
+  | { kind: 'add-server'; file: string; client: ClientKind; server: string; serverPath: DocPath; definition: ServerDefinition };
+
+/** A server's entry as a JSON config spells it: strings, lists of strings, and string maps (env, headers). */
+export type ServerDefinition = { [key: string]: string | string[] | { [key: string]: string } };
 
 export type ActionKind = Action['kind'];
 

@@ -152,6 +152,8 @@ export function actionLabel(a: Action, view: PathView): string {
       return `permissions ${p(a.file)}: ${a.servers.join(', ')}`;
     case 'write-policy':
       return `policy ${p(a.file)}`;
+    case 'add-server':
+      return `add "${a.server}" to ${p(a.file)}`;
   }
 }
 
@@ -200,6 +202,8 @@ function subStepsOf(a: Action, done: boolean): SubStep[] {
       return ['config rewritten'];
     case 'write-policy':
       return [];
+    case 'add-server':
+      return ['config rewritten'];
   }
 }
 

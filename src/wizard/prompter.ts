@@ -37,3 +37,10 @@ export class FlowCancelled extends Error {
     this.name = 'FlowCancelled';
   }
 }
+
+/** Says a line whose leading ✓ / ✗ / ! becomes its tone (the front end draws the symbol). */
+export function sayMarked(p: Pick<Prompter, 'say'>, line: string): void {
+  const m = /^\s*([✓✗!]) (.*)$/s.exec(line);
+  if (!m) return p.say(line);
+  p.say(m[2]!, m[1] === '✓' ? 'ok' : m[1] === '✗' ? 'error' : 'warn');
+}

@@ -40,6 +40,6 @@ describe('checkShape', () => {
 
   test('a key without a known prefix passes under a credential name; a short word does not', () => {
     expect(checkShape('BSAq8wX2kLmN4pQr7sTuVw9yZ0aBcDeF', { provider: 'brave', key: 'BRAVE_API_KEY' }).ok).toBe(true);
-    expect(checkShape('Zq7k2', {}).problems).toEqual(['it is too short to be a credential']);
+    expect(checkShape('Zq7k2', {}).problems).toEqual(['it is too short to be a credential (5 characters)']);
   });
 });

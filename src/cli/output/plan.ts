@@ -39,7 +39,9 @@ export function describeAction(a: Action, secrets: PlannedSecret[], view: PlanVi
       return `ignore      ${a.entries.join(', ')} in ${p(a.gitignore)}`;
     case 'store-secret': {
       const s = secrets.find((x) => x.fingerprint === a.fingerprint);
-      return `keychain    store ${a.service}/${a.account} (${a.provider} ${a.secretKind}${s ? '' : ''}) from ${p(a.from[0]!.file)}`;
+      // A value the user typed or piped in (onboard, rotate) comes from no file.
+      const from = a.from[0] ? p(a.from[0].file) : 'the value you gave';
+      return `keychain    store ${a.service}/${a.account} (${a.provider} ${a.secretKind}${s ? '' : ''}) from ${from}`;
     }
     case 'rewrite-config':
       return `rewrite     ${p(a.file)}: server "${a.server}"${a.launcher ? ' through the launcher' : ''}, ${a.replace.length} reference${a.replace.length === 1 ? '' : 's'}`;
@@ -58,6 +60,8 @@ export function describeAction(a: Action, secrets: PlannedSecret[], view: PlanVi
       return `permissions ${p(a.file)}: ${[a.ask.length ? `ask ${a.ask.length}` : '', a.deny.length ? `deny ${a.deny.length}` : ''].filter(Boolean).join(', ')} write tool${a.ask.length + a.deny.length === 1 ? '' : 's'} of ${a.servers.map((x) => `"${x}"`).join(', ')}`;
     case 'write-policy':
       return `policy      write ${p(a.file)} (secret-free; committing it is your call)`;
+    case 'add-server':
+      return `add server  "${a.server}" to ${p(a.file)} (from the team policy)`;
   }
 }
 

@@ -11,7 +11,7 @@ import { editYaml } from './yaml.js';
 
 export { EditError } from './errors.js';
 export { applyEdits, type TextEdit } from './text.js';
-export type { AppendObjectChange, ConfigChange, EditChange } from './types.js';
+export type { AppendObjectChange, ConfigChange, EditChange, JsonValue, SetObjectChange } from './types.js';
 export { appendGitignore, editDotenv, removeLines } from './lines.js';
 
 /**
@@ -23,8 +23,9 @@ export function editConfig(format: ConfigFormat, text: string, changes: readonly
   for (const change of changes) {
     if (change.path.length === 0) throw new EditError('Cannot replace a whole document');
     if (change.op === 'append-object' && format !== 'json') throw new EditError(`Cannot append an object in a ${format.toUpperCase()} document`);
+    if (change.op === 'set-object' && format !== 'json') throw new EditError(`Cannot set an object in a ${format.toUpperCase()} document`);
   }
-  // Only JSON takes append-object (checked above).
+  // Only JSON takes append-object and set-object (checked above).
   const basic = changes as readonly ConfigChange[];
   const after = format === 'json' ? editJson(text, changes) : format === 'toml' ? editToml(text, basic) : editYaml(text, basic);
   verifyEdit(format, text, after, changes);

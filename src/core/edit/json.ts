@@ -10,7 +10,7 @@ import {
 } from 'jsonc-parser';
 import { EditError, showPath } from './errors.js';
 import { applyEdits, detectEol, lineEnd, lineStart, splitBom, type TextEdit } from './text.js';
-import type { AppendObjectChange, ConfigChange, EditChange } from './types.js';
+import type { AppendObjectChange, EditChange, JsonValue, SetObjectChange } from './types.js';
 
 /** Indent unit (tabs or N spaces) and line ending, read from the file so additions look like it. */
 export function detectJsonFormatting(text: string): FormattingOptions {
@@ -70,6 +70,7 @@ function inlineArray(text: string, old: JsonNode | undefined, value: readonly st
 
 function editOne(text: string, change: EditChange, formatting: FormattingOptions): string {
   if (change.op === 'append-object') return appendObject(text, change, formatting);
+  if (change.op === 'set-object') return setObject(text, change, formatting);
   const root = parse(text);
   const path = change.path as (string | number)[];
   const node = path.length === 0 ? root : findNodeAtLocation(root, path);
@@ -127,7 +128,13 @@ function editOne(text: string, change: EditChange, formatting: FormattingOptions
         : { offset: lastMember.offset + lastMember.length, length: 0, content: `, ${member}` };
     return applyEdits(text, [edit]);
   }
-  const own = insertOnOwnLine(text, parent, last, change, formatting);
+  const own = insertOnOwnLine(text, parent, last, (indent, unit, eol) =>
+    change.op === 'set-string'
+      ? JSON.stringify(change.value)
+      : change.value.length === 0
+        ? '[]'
+        : `[${eol}${change.value.map((v) => indent + unit + JSON.stringify(v)).join(`,${eol}`)}${eol}${indent}]`,
+  formatting);
   if (own !== undefined) return applyEdits(text, own);
   const value = change.op === 'set-string' ? change.value : [...change.value];
   return applyEdits(text, modify(text, path, value, { formattingOptions: formatting }));
@@ -142,7 +149,7 @@ function insertOnOwnLine(
   text: string,
   parent: JsonNode,
   key: string,
-  change: Exclude<ConfigChange, { op: 'delete' }>,
+  valueFor: (indent: string, unit: string, eol: string) => string,
   formatting: FormattingOptions,
 ): TextEdit[] | undefined {
   const members = parent.children ?? [];
@@ -159,16 +166,43 @@ function insertOnOwnLine(
   const trailingComma = /^\s*,/.test(rest);
   const eol = formatting.eol ?? '\n';
   const unit = formatting.insertSpaces === false ? '\t' : ' '.repeat(formatting.tabSize ?? 2);
-  const valueText =
-    change.op === 'set-string'
-      ? JSON.stringify(change.value)
-      : change.value.length === 0
-        ? '[]'
-        : `[${eol}${change.value.map((v) => indent + unit + JSON.stringify(v)).join(`,${eol}`)}${eol}${indent}]`;
-  const member = memberText(text, parent, key, valueText);
+  const member = memberText(text, parent, key, valueFor(indent, unit, eol));
   const edits: TextEdit[] = [{ offset: end, length: 0, content: `${eol}${indent}${member}${trailingComma ? ',' : ''}` }];
   if (!trailingComma) edits.push({ offset: afterLast, length: 0, content: ',' });
   return edits;
+}
+
+/**
+ * An object set at a path: replaced whole when something is there; otherwise added as one new
+ * member of the deepest object on the path that exists (with the missing objects between), on its
+ * own line and laid out with the file's indentation when that object is one member a line.
+ */
+function setObject(text: string, change: SetObjectChange, formatting: FormattingOptions): string {
+  const root = parse(text);
+  const path = change.path as (string | number)[];
+  const where = showPath(change.path);
+  if (findNodeAtLocation(root, path) !== undefined) {
+    return applyEdits(text, modify(text, path, change.value, { formattingOptions: formatting }));
+  }
+  let depth = path.length - 1;
+  let parent: JsonNode | undefined;
+  for (; depth >= 0; depth--) {
+    parent = depth === 0 ? root : findNodeAtLocation(root, path.slice(0, depth));
+    if (parent !== undefined) break;
+  }
+  const key = path[depth];
+  if (parent?.type !== 'object' || typeof key !== 'string') throw new EditError(`Cannot set ${where}: its parent is not an object`);
+  let value: JsonValue = change.value;
+  for (let i = path.length - 1; i > depth; i--) {
+    const k = path[i];
+    if (typeof k !== 'string') throw new EditError(`Cannot set ${where}: its parent does not exist`);
+    value = { [k]: value };
+  }
+  if (hasNewline(text, parent)) {
+    const own = insertOnOwnLine(text, parent, key, (indent, unit, eol) => JSON.stringify(value, null, unit).split('\n').join(eol + indent), formatting);
+    if (own !== undefined) return applyEdits(text, own);
+  }
+  return applyEdits(text, modify(text, path.slice(0, depth + 1), value, { formattingOptions: formatting }));
 }
 
 /** An object at the end of an array (laid out like the file), or a new one-item array in its place. */

@@ -16,5 +16,14 @@ export type ConfigChange =
  */
 export type AppendObjectChange = { op: 'append-object'; path: DocPath; value: Readonly<Record<string, string | boolean>> };
 
+/** A JSON value an editor can write whole: what a server definition is made of. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/**
+ * Sets an object at `path`, creating the objects above it that are missing (a new server under a
+ * `mcpServers` the file does not have yet). JSON documents only.
+ */
+export type SetObjectChange = { op: 'set-object'; path: DocPath; value: { readonly [key: string]: JsonValue } };
+
 /** Every change editConfig takes: the ConfigChange ops for any format, and JSON-only additions. */
-export type EditChange = ConfigChange | AppendObjectChange;
+export type EditChange = ConfigChange | AppendObjectChange | SetObjectChange;

@@ -53,6 +53,8 @@ export function expectedAfter(tree: unknown, changes: readonly EditChange[]): un
       if (holder && typeof holder === 'object' && holder[part] === undefined && change.op === 'set-string' && part === 'env' && i === parentPath.length - 1) {
         holder[part] = {};
       }
+      // set-object creates the objects above it that are missing.
+      if (holder && typeof holder === 'object' && holder[part] === undefined && change.op === 'set-object') holder[part] = {};
       parent = holder?.[part];
     }
     if (last === undefined || parent === null || typeof parent !== 'object') {
@@ -64,6 +66,8 @@ export function expectedAfter(tree: unknown, changes: readonly EditChange[]): un
       if (list === undefined) container[last] = [clone(change.value)];
       else if (Array.isArray(list)) list.push(clone(change.value));
       else throw new EditError(`Cannot append to ${showPath(change.path)}: the value there is not an array`);
+    } else if (change.op === 'set-object') {
+      container[last] = clone(change.value);
     } else if (change.op === 'delete') {
       if (Array.isArray(container) && typeof last === 'number') container.splice(last, 1);
       else delete container[last];

@@ -2,12 +2,12 @@
 // token is stored (rotate, onboard). Problems are worded without the value, so they can be shown.
 import { detectSecrets } from './detect.js';
 import { githubChecksumValid } from './checksum.js';
-import { isPlaceholder } from './placeholder.js';
+import { isPlaceholder, isReference } from './placeholder.js';
 
 export interface ExpectedShape {
-  /** Detector provider the value must match (`github`, `slack`, …); unknown/generic: any. */
+  /** Detector provider the value must match (`github`, `slack`, …); `unknown`/`generic`: any. */
   provider?: string;
-  /** Detector kind, when it matters (`personal-access-token`, `fine-grained-pat`, …). */
+  /** Detector kind the value must be (`personal-access-token`, …); leave out to accept any kind of the provider. */
   kind?: string;
   /** The env var or header name the value goes under: lets the generic rule recognise keys without a prefix. */
   key?: string;
@@ -15,40 +15,61 @@ export interface ExpectedShape {
 
 export interface ShapeCheck {
   ok: boolean;
-  /** What the detectors recognised, when anything. */
+  /** What the detectors recognised in the whole value, when anything. */
   provider?: string;
   kind?: string;
   /** One line each, never the value. */
   problems: string[];
 }
 
-// Detector providers that only say "some credential": they never contradict a specific provider.
-const GENERIC = new Set(['generic', 'unknown', 'none', '']);
 // Providers whose every current token has a recognisable prefix (tokens-and-scopes.md table A): for
 // the others (Brave, Cloudflare, Atlassian, …) a value the generic rule accepts is all one can check.
 const PREFIXED = new Set(['github', 'gitlab', 'slack', 'openai', 'anthropic', 'huggingface', 'npm', 'stripe', 'linear', 'notion', 'sentry', 'figma', 'supabase', 'google', 'aws']);
+// Detector providers that only say "some credential": they never contradict a specific provider.
+const GENERIC = new Set(['generic', 'unknown', 'none', '']);
+const MIN_LENGTH = 8;
+const MAX_LENGTH = 16 * 1024;
 
 export function checkShape(value: string, expected: ExpectedShape = {}): ShapeCheck {
   const problems: string[] = [];
-  if (value.trim() === '') return { ok: false, problems: ['the value is empty'] };
-  if (value !== value.trim()) problems.push('the value has spaces or a line break at its start or end');
-  if (/[\r\n]/.test(value.trim())) problems.push('the value spans several lines');
-  if (isPlaceholder(value)) problems.push('the value looks like a placeholder, not a credential');
-  const v = value.trim();
-  const found = detectSecrets(v, { where: 'env', ...(expected.key ? { key: expected.key } : {}) }).find((d) => d.start === 0 && d.end === v.length);
-  const checksum = githubChecksumValid(v);
-  if (checksum === false) problems.push('the GitHub checksum (last 6 characters) does not match: the token was mistyped or cut');
-  const wantProvider = expected.provider && !GENERIC.has(expected.provider) ? expected.provider : undefined;
-  if (wantProvider) {
-    if (!found || GENERIC.has(found.provider)) {
-      if (!problems.length && (PREFIXED.has(wantProvider) || !found)) problems.push(`it does not look like a ${wantProvider} credential`);
-    } else if (found.provider !== wantProvider) {
-      problems.push(`it looks like a ${found.provider} credential, not a ${wantProvider} one`);
-    } else if (expected.kind && found.kind !== expected.kind && !GENERIC.has(expected.kind)) {
-      problems.push(`it is a ${wantProvider} ${found.kind}, not a ${expected.kind}`);
-    }
-  } else if (!found && !problems.length && v.length < 8) {
-    problems.push('it is too short to be a credential');
+  const done = (found?: { provider: string; kind: string }): ShapeCheck => ({
+    ok: problems.length === 0,
+    ...(found ? { provider: found.provider, kind: found.kind } : {}),
+    problems,
+  });
+  if (value.trim() === '') {
+    problems.push('the value is empty');
+    return done();
   }
-  return { ok: problems.length === 0, ...(found ? { provider: found.provider, kind: found.kind } : {}), problems };
+  if (value !== value.trim()) problems.push('the value has spaces or a line break at its start or end');
+  const v = value.trim();
+  if (isReference(v)) {
+    problems.push('it is a reference to a secret kept elsewhere, not the secret itself');
+    return done();
+  }
+  if (isPlaceholder(v)) {
+    problems.push('the value looks like a placeholder, not a credential');
+    return done();
+  }
+  if (expected.provider !== 'private-key' && /[\r\n]/.test(v)) problems.push('the value spans several lines');
+  else if (expected.provider !== 'private-key' && /[\u0000-\u001f\u007f]/.test(v)) problems.push('the value holds a control character');
+  if (v.length > MAX_LENGTH) problems.push(`it is too long to be a credential (${v.length} characters)`);
+  if (/^gh[pousr]_/.test(v) && githubChecksumValid(v) === false) {
+    problems.push('the GitHub checksum (last 6 characters) does not match: the token was mistyped or cut');
+  }
+  const found = detectSecrets(v, { where: 'env', ...(expected.key ? { key: expected.key } : {}) });
+  const whole = found.find((d) => d.start === 0 && d.end === v.length);
+  if (v.length < MIN_LENGTH) problems.push(`it is too short to be a credential (${v.length} characters)`);
+  const want = expected.provider && !GENERIC.has(expected.provider) ? expected.provider : undefined;
+  if (!want) return done(whole);
+  const specific = whole && !GENERIC.has(whole.provider) ? whole : undefined;
+  if (specific && specific.provider !== want) {
+    problems.push(`it looks like a ${specific.provider} credential, not a ${want} one`);
+  } else if (!specific && PREFIXED.has(want)) {
+    if (found.some((d) => d.provider === want)) problems.push(`it holds a ${want} token with other characters around it: give the token alone`);
+    else if (!problems.some((p) => p.includes('checksum'))) problems.push(`it does not look like a ${want} credential`);
+  } else if (specific && expected.kind && !GENERIC.has(expected.kind) && specific.kind !== expected.kind) {
+    problems.push(`it is a ${want} ${specific.kind}, not a ${expected.kind}`);
+  }
+  return done(whole);
 }
