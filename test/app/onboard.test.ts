@@ -307,7 +307,7 @@ describe('applyOnboard', () => {
       env: { NOTION_TOKEN: 'keychain:mcp-harden/NOTION_TOKEN' },
     });
     expect(doc.mcpServers.docs).toEqual({ command: 'npx', args: ['-y', 'docs-mcp@2.0.0'] });
-    for (const [name, value] of values) expect(await store.get('mcp-harden', name)).toBe(value);
+    for (const [name, value] of values) expect((await store.get('mcp-harden', name)) === value, `${name} holds its value`).toBe(true);
   });
 
   test('creates a missing .cursor/mcp.json, stores every value, and a second run finds everything done and writes nothing', async () => {
@@ -415,7 +415,7 @@ describe('onboard on a terminal', () => {
     expect(confirms[1]).toMatch(/^Store 2 secrets and make \d config changes?\?$/);
     expect(said.join('\n')).toContain('create it at https://github.com/settings/tokens/new');
     expect(said.join('\n')).toContain('scopes (classic scopes, limited): public_repo, read:org');
-    for (const [name, value] of good) expect(await store.get('mcp-harden', name)).toBe(value);
+    for (const [name, value] of good) expect((await store.get('mcp-harden', name)) === value, `${name} holds its value`).toBe(true);
     expect(said).toContain('INTERNAL_KEY — already in the keychain');
     expect(said.some((l) => /^INTERNAL_KEY {2}unknown .* — already set up$/.test(l))).toBe(true);
     for (const v of good.values()) expect(said.join('\n') + refusals.join('\n')).not.toContain(v);

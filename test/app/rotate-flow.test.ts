@@ -99,7 +99,7 @@ describe('the guided rotation', () => {
       'confirm: Apply it?',
       'confirm: Report it to GitHub’s public credential-revocation API now? GitHub revokes it at once and emails its owner.',
     ]);
-    expect(await store.get('mcp-harden', 'GITHUB_PERSONAL_ACCESS_TOKEN')).toBe(fresh);
+    expect((await store.get('mcp-harden', 'GITHUB_PERSONAL_ACCESS_TOKEN')) === fresh, 'the item holds the new value').toBe(true);
     expect(readFileSync(file, 'utf8')).toContain('"GITHUB_PERSONAL_ACCESS_TOKEN": "keychain:mcp-harden/GITHUB_PERSONAL_ACCESS_TOKEN"');
     const text = said.join('\n');
     expect(text).toContain('no copy of the old value is left on disk');
@@ -131,7 +131,7 @@ describe('the guided rotation', () => {
     expect(await rotateWith(p, deps, audit, undefined, { history: false })).toBe(0);
     expect(said.join('\n')).toMatch(/That value is GITHUB_PERSONAL_ACCESS_TOKEN \(sha256:[0-9a-f]{12}\)/);
     expect(said.join('\n')).not.toContain(old);
-    expect(await store.get('mcp-harden', 'GITHUB_PERSONAL_ACCESS_TOKEN')).toBe(fresh);
+    expect((await store.get('mcp-harden', 'GITHUB_PERSONAL_ACCESS_TOKEN')) === fresh, 'the item holds the new value').toBe(true);
   });
 
   test('a pasted value nothing here uses: nothing to switch, revocation advice only', async () => {

@@ -141,6 +141,6 @@ describe('onboard on a terminal', () => {
     await s.waitFor('over the network', 20_000);
     s.press('q');
     expect((await s.exit).code).toBe(130);
-    for (const name of ACCOUNTS) expect(lookupItem(name)).toBeNull();
+    for (const name of ACCOUNTS) expect(lookupItem(name) === null, `${name} is not stored`).toBe(true);
   });
 });

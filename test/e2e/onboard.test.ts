@@ -130,7 +130,7 @@ describe('onboard --yes', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/GITHUB_PERSONAL_ACCESS_TOKEN: the GitHub checksum .* does not match/);
     expect(r.stderr).toContain('nothing was stored or changed');
-    for (const name of ACCOUNTS) expect(lookupItem(name), name).toBeNull();
+    for (const name of ACCOUNTS) expect(lookupItem(name) === null, `${name} is not stored`).toBe(true);
     expect(snapshot(b.root)).toEqual(before);
   });
 
@@ -140,7 +140,7 @@ describe('onboard --yes', () => {
     const r = run(b, ['onboard', '--yes'], lines(t));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('missing from stdin: NOTION_TOKEN');
-    for (const name of ACCOUNTS) expect(lookupItem(name), name).toBeNull();
+    for (const name of ACCOUNTS) expect(lookupItem(name) === null, `${name} is not stored`).toBe(true);
   });
 
   test('undo --delete-secrets removes what the run stored', () => {
@@ -152,7 +152,7 @@ describe('onboard --yes', () => {
     const u = run(b, ['undo', runId, '--delete-secrets']);
     expect(u.code).toBe(0);
     for (const name of ACCOUNTS) expect(u.stdout).toMatch(new RegExp(`deleted +keychain mcp-harden/${name}`));
-    for (const name of ACCOUNTS) expect(lookupItem(name), name).toBeNull();
+    for (const name of ACCOUNTS) expect(lookupItem(name) === null, `${name} is not stored`).toBe(true);
   });
 
   test('without --yes and without a terminal it is a usage error pointing to --yes', () => {
@@ -241,7 +241,7 @@ describe('onboard --yes --online against a local fake provider', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/SLACK_BOT_TOKEN/);
     expect(r.stderr).toContain('nothing was stored or changed');
-    for (const name of ACCOUNTS) expect(lookupItem(name)).toBeNull();
+    for (const name of ACCOUNTS) expect(lookupItem(name) === null, `${name} is not stored`).toBe(true);
     expect(snapshot(b.root)).toEqual(before);
   });
 });

@@ -1,10 +1,11 @@
 // The guided `rotate` on the built binary in a real pseudo-terminal, with the private gnome-keyring:
 // Ink by default and `--plain`. Enter takes the recommended answer at every question; the values
 // typed never reach the screen or the output.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { buildDist, clearItems, filesHolding, keyringEnv, lookupItem, makeBox, requireKeyring, type Box } from '../helpers/e2e.js';
+import { buildDist, CLI, clearItems, filesHolding, keyringEnv, lookupItem, makeBox, requireKeyring, snapshot, type Box } from '../helpers/e2e.js';
 import { spawnCli, type PtySession } from '../helpers/pty.js';
 import { fakeToken } from '../helpers/tokens.js';
 
@@ -25,19 +26,47 @@ afterAll(() => {
   clearItems([ACCOUNT]);
 });
 
+/** Three GitHub servers in two clients (one reads the token from the workspace .env through ${VAR}). */
 function setup(name: string, old: string): Box {
   clearItems([ACCOUNT]);
   const b = makeBox(`mcp-harden-rotate-tui-${name}-`, 'project');
   boxes.push(b);
-  const server = { command: 'npx', args: ['-y', '@modelcontextprotocol/server-github@2025.4.8'], env: { [ACCOUNT]: old } };
+  const server = (env: Record<string, string>) => ({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-github@2025.4.8'], env });
   mkdirSync(join(b.home, '.cursor'), { recursive: true });
-  writeFileSync(join(b.home, '.cursor', 'mcp.json'), JSON.stringify({ mcpServers: { gh: server } }, null, 2) + '\n', { mode: 0o600 });
-  writeFileSync(join(b.home, '.claude.json'), JSON.stringify({ mcpServers: { github: server } }, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(
+    join(b.home, '.cursor', 'mcp.json'),
+    JSON.stringify({ mcpServers: { gh: server({ [ACCOUNT]: old }), 'gh-issues': server({ [ACCOUNT]: '${GITHUB_TOKEN}' }) } }, null, 2) + '\n',
+    { mode: 0o600 },
+  );
+  writeFileSync(join(b.home, '.claude.json'), JSON.stringify({ mcpServers: { github: server({ [ACCOUNT]: old }) } }, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(join(b.workspace, '.env'), `GITHUB_TOKEN=${old}\n`, { mode: 0o600 });
+  writeFileSync(join(b.workspace, '.gitignore'), '.env\n');
   return b;
 }
 
+/** The workspace as a git repository whose history once held the value (in a file since removed). */
+function commitOnce(b: Box, old: string): string {
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
+      cwd: b.workspace,
+      env: { ...b.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_SYSTEM: '/dev/null' },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return r.stdout.trim();
+  };
+  git('init', '-q', '-b', 'main');
+  writeFileSync(join(b.workspace, 'settings.env'), `GITHUB_TOKEN=${old}\n`);
+  git('add', 'settings.env');
+  git('commit', '-q', '-m', 'settings for the bot');
+  const sha = git('rev-parse', 'HEAD');
+  git('rm', '-q', 'settings.env');
+  git('commit', '-q', '-m', 'drop settings');
+  return sha;
+}
+
 function start(b: Box, args: string[]): PtySession {
-  const s = spawnCli({ args: ['rotate', '--no-history', ...args], cwd: b.workspace, env: { ...b.env, ...keyringEnv(), TERM: 'xterm-256color' }, cols: 100, rows: 30 });
+  const s = spawnCli({ args: ['rotate', ...args], cwd: b.workspace, env: { ...b.env, ...keyringEnv(), TERM: 'xterm-256color' }, cols: 100, rows: 30 });
   sessions.push(s);
   return s;
 }
@@ -64,11 +93,13 @@ function expectNoValue(s: PtySession, screens: string[], values: string[]) {
 }
 
 describe('rotate on a terminal', () => {
-  test('Ink: Enter at every question rotates the token everywhere', async () => {
+  test('Ink: Enter at every question switches three servers in two clients and a .env to the new token; undo puts it back', async () => {
     const old = fakeToken('github-classic', 'tui-old');
     const fresh = fakeToken('github-classic', 'tui-new');
     const b = setup('ink', old);
-    const s = start(b, []);
+    const isState = (p: string) => p.includes(join('.local', 'state')) || p.includes(join('.local', 'share')) || p.includes(join('.local', 'bin'));
+    const before = snapshot(b.root, isState);
+    const s = start(b, ['--no-history']);
     const w = watcher(s);
     let screen = await w.seen('Which secret leaked?');
     expect(screen).toContain('GITHUB_PERSONAL_ACCESS_TOKEN — github, ghp_…(40)');
@@ -76,6 +107,7 @@ describe('rotate on a terminal', () => {
     screen = await w.seen('In which order?');
     expect(screen).toContain('Used in:');
     expect(screen).toMatch(/~\/\.cursor\/mcp\.json:\d+ — server "gh" \(Cursor\): plaintext env value/);
+    expect(screen).toMatch(/\.env:1 — GITHUB_TOKEN: plaintext \.env line/);
     s.press('Enter');
     await w.seen('over the network');
     s.press('Enter');
@@ -90,33 +122,54 @@ describe('rotate on a terminal', () => {
     s.press('Enter');
     screen = await w.seen(/undo: mcp-harden undo \S+/);
     expect(screen).toContain('no copy of the old value is left on disk');
+    expect(screen).toContain('3 config references now resolve to the new value');
     expect((await s.exit).code).toBe(0);
-    expect(lookupItem(ACCOUNT)).toBe(fresh);
+    expect(lookupItem(ACCOUNT) === fresh, 'the keychain item holds the new value').toBe(true);
     expect(filesHolding(b.root, old)).toEqual([]);
-    expect(readFileSync(join(b.home, '.cursor', 'mcp.json'), 'utf8')).toContain(`"${ACCOUNT}": "keychain:mcp-harden/${ACCOUNT}"`);
+    expect(readFileSync(join(b.workspace, '.env'), 'utf8')).toBe('');
+    // Each server resolves the new token through the portable launcher.
+    const cursor = JSON.parse(readFileSync(join(b.home, '.cursor', 'mcp.json'), 'utf8')) as { mcpServers: Record<string, { env: Record<string, string> }> };
+    const claude = JSON.parse(readFileSync(join(b.home, '.claude.json'), 'utf8')) as { mcpServers: Record<string, { env: Record<string, string> }> };
+    for (const server of [cursor.mcpServers['gh'], cursor.mcpServers['gh-issues'], claude.mcpServers['github']]) {
+      const r = spawnSync(process.execPath, [CLI, 'exec', '--', process.execPath, '-e', 'process.stdout.write(process.env.T ?? "")'], {
+        env: { ...b.env, ...keyringEnv(), T: server!.env[ACCOUNT]! },
+        encoding: 'utf8',
+      });
+      expect(r.stdout === fresh, 'the server resolves the new token').toBe(true);
+    }
     expectNoValue(s, w.screens, [old, fresh]);
+
+    const runId = /undo: mcp-harden undo (\S+)/.exec(screen)![1]!;
+    const u = spawnSync(process.execPath, [CLI, 'undo', runId], { cwd: b.workspace, env: { ...b.env, ...keyringEnv() }, encoding: 'utf8' });
+    expect(u.status, u.stderr).toBe(0);
+    expect(snapshot(b.root, isState)).toEqual(before);
+    // Undo keeps keychain items a run created unless asked (--delete-secrets): the configs no longer name it.
+    expect(lookupItem(ACCOUNT) === fresh, 'the new item is kept').toBe(true);
   });
 
   test('Ink: q on a question cancels before anything is written', async () => {
     const old = fakeToken('github-classic', 'tui-old-q');
     const b = setup('cancel', old);
     const before = readFileSync(join(b.home, '.cursor', 'mcp.json'), 'utf8');
-    const s = start(b, [ACCOUNT]);
+    const s = start(b, [ACCOUNT, '--no-history']);
     const w = watcher(s);
     await w.seen('In which order?');
     s.press('q');
     expect((await s.exit).code).toBe(130);
     expect(readFileSync(join(b.home, '.cursor', 'mcp.json'), 'utf8')).toBe(before);
-    expect(lookupItem(ACCOUNT)).toBeNull();
+    expect(lookupItem(ACCOUNT) === null, 'no keychain item').toBe(true);
   });
 
-  test('--plain: the same rotation as line-by-line questions', async () => {
+  test('--plain: the same rotation as line-by-line questions, with the commits that held the token', async () => {
     const old = fakeToken('github-classic', 'plain-old');
     const fresh = fakeToken('github-classic', 'plain-new');
     const b = setup('plain', old);
+    const sha = commitOnce(b, old);
     const s = start(b, [ACCOUNT, '--plain']);
     const w = watcher(s);
-    await w.seen('In which order?');
+    const screen = await w.seen('In which order?');
+    expect(screen).toContain('git history: committed in 2 commits');
+    expect(screen).toMatch(new RegExp(`${sha.slice(0, 12)} \\S+ added in settings\\.env — "settings for the bot" — local only`));
     s.press('Enter');
     await w.seen('over the network');
     s.press('Enter');
@@ -129,7 +182,7 @@ describe('rotate on a terminal', () => {
     s.press('Enter');
     await w.seen(/undo: mcp-harden undo \S+/);
     expect((await s.exit).code).toBe(0);
-    expect(lookupItem(ACCOUNT)).toBe(fresh);
+    expect(lookupItem(ACCOUNT) === fresh, 'the keychain item holds the new value').toBe(true);
     expect(filesHolding(b.root, old)).toEqual([]);
     expectNoValue(s, w.screens, [old, fresh]);
   });

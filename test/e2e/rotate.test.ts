@@ -123,7 +123,7 @@ describe('rotate NAME --value-stdin --yes', () => {
     const fix = run(b, ['fix', '--yes', '--only', 'keychain']);
     expect(fix.code, fix.stderr).toBe(0);
     const account = 'GITHUB_PERSONAL_ACCESS_TOKEN';
-    expect(lookupItem(account)).toBe(old);
+    expect(lookupItem(account) === old, 'the keychain item holds the old value').toBe(true);
     for (const [name, v] of resolvedValues(b)) expect(v === old, `${name} resolves the old token before`).toBe(true);
     const before = snapshot(b.root, isState);
 
@@ -134,7 +134,7 @@ describe('rotate NAME --value-stdin --yes', () => {
     expect(r.stdout).toMatch(/\.claude\.json:\d+ — server "github" \(Claude Code\): keychain reference/);
     expect(r.stdout).toContain('no copy of the old value is left on disk');
     expect(r.stdout).toMatch(/Now revoke the old token at the provider: https:\/\/github\.com\/settings\/tokens\./);
-    expect(lookupItem(account)).toBe(fresh);
+    expect(lookupItem(account) === fresh, 'the keychain item holds the new value').toBe(true);
     const resolved = resolvedValues(b);
     expect([...resolved.keys()].sort()).toEqual(['gh', 'gh-issues', 'github']);
     for (const [name, v] of resolved) expect(v === fresh, `${name} resolves the new token`).toBe(true);
@@ -150,7 +150,7 @@ describe('rotate NAME --value-stdin --yes', () => {
     expect(runId).toBeTruthy();
     const u = run(b, ['undo', runId!]);
     expect(u.code, u.stdout + u.stderr).toBe(0);
-    expect(lookupItem(account)).toBe(old);
+    expect(lookupItem(account) === old, 'the keychain item holds the old value').toBe(true);
     expect(snapshot(b.root, isState)).toEqual(before);
   });
 
@@ -295,6 +295,6 @@ describe('rotate --online against a local fake GitHub', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('the provider refused the new value');
     expect(snapshot(b.root)).toEqual(before);
-    expect(lookupItem('GITHUB_PERSONAL_ACCESS_TOKEN')).toBeNull();
+    expect(lookupItem('GITHUB_PERSONAL_ACCESS_TOKEN') === null, 'no keychain item').toBe(true);
   });
 });
