@@ -36,7 +36,9 @@ const result = await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __mcpHardenCreateRequire } from 'node:module';\nconst require = __mcpHardenCreateRequire(import.meta.url);",
   },
-  define: { __MCP_HARDEN_VERSION__: JSON.stringify(pkg.version) },
+  // React and Ink pick their production builds (the development ones are larger and slower to load
+  // and to render); nothing else reads NODE_ENV.
+  define: { __MCP_HARDEN_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
 });
 
