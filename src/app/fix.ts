@@ -9,7 +9,7 @@ import type { ReadOnlyFs } from '../ports/fs.js';
 import type { SecretStore } from '../ports/secret-store.js';
 import { applyPlan, computePermissions, computePin, computeReadOnly, computeRemoval, computeRewrite, type ApplyEvent, type ApplyResult, type FileChange } from './apply.js';
 import { scan, type AuditDetails, type AuditOptions, type WorkspacePort } from './audit.js';
-import { buildPolicy, serializePolicy } from '../core/policy.js';
+import { buildPolicy, currentTrust, serializePolicy } from '../core/policy.js';
 import type { TrustLevel } from '../core/trust.js';
 import { computePolicyWrite } from './policy-write.js';
 import { BackupVault } from './backup-vault.js';
@@ -38,6 +38,11 @@ export interface FixOptions {
   levels?: Map<string, 1 | 2>;
   /** Trust levels the user chose, by server name; the suggestion for the others (the policy records them). */
   trust?: Map<string, TrustLevel>;
+  /**
+   * Start each limited or untrusted local server once to read its tool annotations, and derive its
+   * permission rules from them (the user allowed it: it runs the servers).
+   */
+  annotations?: { timeoutMs?: number; onProgress?(server: string): void };
 }
 
 export interface PreparedFix {
@@ -87,11 +92,23 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
     ...(opts.trust ? { trust: opts.trust } : {}),
     claudeSettings: await claudeSettingsFiles(deps.fs, host, opts.audit.workspace),
   };
+  const annotationNotes: Plan['leftOver'] = [];
+  if (opts.annotations) {
+    const { readToolAnnotations } = await import('./annotations.js');
+    const limited = details.servers.filter((s) => (opts.trust?.get(s.name) ?? currentTrust(s, report.findings)) !== 'trusted');
+    for (const s of limited) opts.annotations.onProgress?.(s.name);
+    const read = await readToolAnnotations(limited, { env: process.env, ...(opts.annotations.timeoutMs ? { timeoutMs: opts.annotations.timeoutMs } : {}) });
+    planOpts.toolAnnotations = read.writeTools;
+    for (const f of read.failed) {
+      annotationNotes.push({ rule: 'tool-annotations', file: f.file, server: f.server, why: `its tools could not be listed (${f.error}): rules come from the catalog, when it knows the server` });
+    }
+  }
   let { plan, secrets } = planMigration(report, details, planOpts);
   // The team policy follows from the plan (the keychain names it gives each secret): plan again with it.
   const values = [...new Set(details.hits.map((h) => h.detection.value))];
   const policy = policyContent(report, details, plan, secrets, opts, values);
   if (policy !== undefined) ({ plan, secrets } = planMigration(report, details, { ...planOpts, policy: { content: policy } }));
+  plan.leftOver.push(...annotationNotes);
   // Planning creates nothing: the state directory is made when a run begins.
   const dir = stateDirPath(host);
   const interrupted = await new Journal({ stateDir: dir }).findInterrupted();

@@ -1,7 +1,7 @@
 // planMigration: from the audit's details and the user's choices to an ordered plan (DESIGN §4–§5).
 // Pure: it reads nothing and writes nothing; the apply engine carries the plan out.
 import { posix, win32 } from 'node:path';
-import type { DocPath, Located, Platform, Server } from '../core/model.js';
+import type { ClientKind, DocPath, Located, Platform, Server } from '../core/model.js';
 import type { Action, ActionKind, Plan, ValueLocation } from '../core/plan.js';
 import { formatInlineReference, formatReference } from '../core/reference.js';
 import { fingerprint } from '../core/secrets/index.js';
@@ -47,6 +47,11 @@ export interface PlanOptions {
   claudeSettings?: { user?: string; local?: string };
   /** The team policy to write into the workspace, computed by the caller (last action). */
   policy?: { content: string };
+  /**
+   * The write tools servers reported through their tool annotations, by `annotationKey` (file,
+   * client, name): used instead of the catalog's list, and for servers the catalog does not know.
+   */
+  toolAnnotations?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** A secret the plan moves, with the name it gets in the keychain. */
@@ -405,15 +410,26 @@ export function sameOption(have: string, want: string): boolean {
 }
 
 /** Claude Code rules that make the write tools of limited servers ask, and of untrusted ones denied. */
+/** Servers are told apart by file, client and name (the key of `toolAnnotations`). */
+export function annotationKey(s: { file: string; client: ClientKind; name: string }): string {
+  return `${s.file}\0${s.client}\0${s.name}`;
+}
+
+/** A server's write tools: what its tool annotations said when they were read, else the catalog's list. */
+export function writeToolsFor(s: Server, opts: Pick<PlanOptions, 'toolAnnotations'>): readonly string[] {
+  return opts.toolAnnotations?.get(annotationKey(s)) ?? matchServer(s)?.writeTools ?? [];
+}
+
 export function permissionRules(servers: Server[], report: AuditReport, opts: PlanOptions, writable: (file: string) => boolean, leftOver: Plan['leftOver']): Action[] {
   const byFile = new Map<string, { servers: Set<string>; ask: Set<string>; deny: Set<string> }>();
   for (const s of servers) {
     if (s.client !== 'claude-code' || (s.scope !== 'user' && s.scope !== 'project' && s.scope !== 'local')) continue;
     const level = opts.trust?.get(s.name) ?? currentTrust(s, report.findings);
-    const entry = level === 'trusted' ? undefined : matchServer(s);
-    if (!entry?.writeTools.length) continue;
+    if (level === 'trusted') continue;
+    const tools = writeToolsFor(s, opts);
+    if (!tools.length) continue;
     const file = s.scope === 'user' ? opts.claudeSettings?.user : opts.claudeSettings?.local;
-    const rules = entry.writeTools.map((t) => `mcp__${s.name}__${t}`);
+    const rules = tools.map((t) => `mcp__${s.name}__${t}`);
     if (!file || !writable(file)) {
       leftOver.push({
         rule: 'tool-permissions',

@@ -31,11 +31,27 @@ export interface VerifyResult {
   ok: boolean;
   /** How many tools `tools/list` returned (all pages). */
   tools?: number;
+  /** With `listTools`: each tool's name and its MCP annotations (hints, as the server states them). */
+  toolList?: ToolInfo[];
   /** One line, built by us: never the server's own output, never a value. */
   error?: string;
 }
 
+/** A tool as `tools/list` describes it: only its name (checked to be a plain identifier) and hints. */
+export interface ToolInfo {
+  name: string;
+  /** `annotations.readOnlyHint`; absent when the server does not say (the spec's default is false). */
+  readOnly?: boolean;
+  /** `annotations.destructiveHint`; absent when the server does not say. */
+  destructive?: boolean;
+}
+
+/** Tool names become permission rules and file content: anything but a plain identifier is left out. */
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
 export interface VerifyOptions {
+  /** Also return each tool's name and annotations. */
+  listTools?: boolean;
   /** For the whole start: spawn, initialize and tools/list. The child is killed when it runs out. */
   timeoutMs: number;
   /** The environment to take the base variables from (usually process.env). */
@@ -196,6 +212,7 @@ export async function verifyServer(target: VerifyTarget, opts: VerifyOptions): P
   };
 
   let connected = false;
+  const toolList: ToolInfo[] = [];
   const stage = (): Stage => (!transport.spawned ? 'start' : connected ? 'tools/list' : 'initialize');
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -216,6 +233,17 @@ export async function verifyServer(target: VerifyTarget, opts: VerifyOptions): P
     for (let page = 0; page < 100; page++) {
       const res = await client.listTools(cursor ? { cursor } : undefined, requestOptions);
       tools += res.tools.length;
+      if (opts.listTools) {
+        for (const t of res.tools) {
+          if (!TOOL_NAME.test(t.name)) continue;
+          const hints = t.annotations ?? {};
+          toolList.push({
+            name: t.name,
+            ...(typeof hints.readOnlyHint === 'boolean' ? { readOnly: hints.readOnlyHint } : {}),
+            ...(typeof hints.destructiveHint === 'boolean' ? { destructive: hints.destructiveHint } : {}),
+          });
+        }
+      }
       if (!res.nextCursor) break;
       cursor = res.nextCursor;
     }
@@ -224,7 +252,7 @@ export async function verifyServer(target: VerifyTarget, opts: VerifyOptions): P
   work.catch(() => {}); // after a timeout its rejection is no longer awaited
   try {
     const tools = await Promise.race([work, timeout]);
-    return result(true, { tools });
+    return result(true, { tools, ...(opts.listTools ? { toolList } : {}) });
   } catch (err) {
     return result(false, { error: reason(err, stage(), target, transport, opts.timeoutMs) });
   } finally {
@@ -262,7 +290,7 @@ function samePath(a: DocPath, b: DocPath): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function toTarget(s: Server, file: string): VerifyTarget {
+export function toTarget(s: Server, file: string): VerifyTarget {
   const t: VerifyTarget = {
     client: s.client,
     name: s.name,

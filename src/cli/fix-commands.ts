@@ -27,6 +27,7 @@ export interface FixCliOptions {
   removeHistory?: boolean;
   json?: boolean;
   verify?: boolean;
+  annotations?: boolean;
 }
 
 /** How long one server may take to start and list its tools under `--verify` (npx may download it). */
@@ -129,7 +130,12 @@ export async function runFix(deps: FixDeps, fixOpts: FixOptions, cli: FixCliOpti
   }
   if (cli.verify && cli.dryRun) throw new UsageError('--verify starts the servers a fix rewrote; --dry-run changes nothing, so there is nothing to verify');
   const only = parseOnly(cli.only);
-  const opts: FixOptions = { ...fixOpts, ...(only ? { only } : {}), ...(cli.removeHistory ? { removeHistory: true } : {}) };
+  const opts: FixOptions = {
+    ...fixOpts,
+    ...(only ? { only } : {}),
+    ...(cli.removeHistory ? { removeHistory: true } : {}),
+    ...(cli.annotations ? { annotations: { onProgress: (name: string) => !cli.json && process.stderr.write(`mcp-harden: reading the tools of "${name}"…\n`) } } : {}),
+  };
   const host = opts.audit.host;
   const prepared = await prepareFix(deps, opts);
   const say = (line: string) => process.stderr.write(line + '\n');

@@ -378,6 +378,7 @@ private D-Bus session); without a terminal it runs \`audit\` on the sandbox.`,
     .option('--only <groups>', `only these kinds of action, comma-separated: ${Object.keys(ACTION_GROUPS).join(', ')}`)
     .option('--remove-history', 'also remove shell-history lines that hold migrated secrets')
     .option('--verify', 'then start each rewritten server (or, with nothing to fix, each server behind the launcher) and list its tools')
+    .option('--annotations', "first start each limited or untrusted local server once to read its tools' annotations (readOnlyHint), and ask for or deny its write tools from them instead of the catalog's list")
     .addHelpText(
       'after',
       `
