@@ -9,6 +9,7 @@ import { CLIENT_KINDS, type ClientKind, type DocPath, type Finding, type Located
 import type { Action } from './plan.js';
 import { findInlineReferences, formatInlineReference, formatReference, parseReference } from './reference.js';
 import { effectiveArgv, packageRef } from './risks.js';
+import { replaceSpec } from './pin.js';
 import { RULES } from './rules.js';
 import { detectSecrets, fingerprint } from './secrets/index.js';
 import { displayPath, readIgnoreList, type IgnoreEntry } from './suppress.js';
@@ -272,11 +273,21 @@ export function buildPolicy(input: BuildPolicyInput): Policy {
       if (used.has(i) || r.location.where !== 'env' || !r.location.key || r.location.key in env) return;
       env[r.location.key] = r.reference;
     });
+    // What this run does to the server goes in too: the policy describes the configs as they will be.
+    const mine = <K extends Action['kind']>(kind: K) =>
+      input.actions.filter((a): a is Extract<Action, { kind: K }> => a.kind === kind && 'server' in a && a.file === server.file && a.client === server.client && a.server === server.name);
+    for (const ro of mine('set-read-only')) {
+      for (const [k, v] of Object.entries(ro.env)) if (!(k in env)) env[k] = v;
+      if (def.args) for (const a of ro.args) if (!def.args.includes(a)) def.args.push(a);
+    }
+    const pinned = mine('pin-version')[0];
+    if (pinned && def.args) def.args = def.args.map((a) => replaceSpec(a, pinned.from, pinned.to) ?? a);
     if (Object.keys(env).length) def.env = env;
     if (Object.keys(headers).length) def.headers = headers;
     def.trust = input.trust?.get(server.name) ?? currentTrust(server, input.findings, catalog);
     const pkg = packageRef(server);
-    if (pkg?.pinned) def.pin = pkg.spec;
+    if (pinned) def.pin = pinned.to;
+    else if (pkg?.pinned) def.pin = pkg.spec;
     servers.push(def);
 
     const entry = matchServer(server, catalog);

@@ -116,6 +116,27 @@ describe('building and checking', () => {
     expect(validatePolicy({ maxSecretAgeDays: 45 })).toEqual({ maxSecretAgeDays: 45 });
   });
 
+  test('the pin and the read-only switch the same run applies are in the policy it writes', () => {
+    const unpinned = servers(`${WS}/.mcp.json`, 'project', {
+      mcpServers: { notion: { command: 'npx', args: ['-y', '@notionhq/notion-mcp-server'], env: { NOTION_TOKEN: 'keychain:mcp-harden/NOTION_TOKEN' } } },
+    });
+    const at = { file: `${WS}/.mcp.json`, client: 'claude-code' as const, server: 'notion', serverPath: ['mcpServers', 'notion'] };
+    const p = buildPolicy({
+      workspace: WS,
+      servers: unpinned,
+      findings: [],
+      secrets: [],
+      actions: [
+        { kind: 'pin-version', ...at, argPath: ['mcpServers', 'notion', 'args', 1], from: '@notionhq/notion-mcp-server', to: '@notionhq/notion-mcp-server@1.9.0' },
+        { kind: 'set-read-only', ...at, trust: 'limited', entry: 'notion', env: { NOTION_READ_ONLY: 'true' }, envPath: ['mcpServers', 'notion', 'env'], args: ['--read-only'] },
+      ],
+    });
+    const def = p.servers![0]!;
+    expect(def.pin).toBe('@notionhq/notion-mcp-server@1.9.0');
+    expect(def.args).toEqual(['-y', '@notionhq/notion-mcp-server@1.9.0', '--read-only']);
+    expect(def.env).toEqual({ NOTION_TOKEN: 'keychain:mcp-harden/NOTION_TOKEN', NOTION_READ_ONLY: 'true' });
+  });
+
   test('a policy declaring more trust than the evidence supports is a violation; less is fine', () => {
     const unpinned = servers(`${WS}/.mcp.json`, 'project', {
       mcpServers: { notion: { command: 'npx', args: ['-y', '@notionhq/notion-mcp-server'], env: { NOTION_TOKEN: 'keychain:mcp-harden/NOTION_TOKEN' } } },
