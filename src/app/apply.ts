@@ -9,7 +9,7 @@ import { basename, dirname } from 'node:path';
 import { chmodSafe, readForEdit, removeStaleTemps, writeAtomic, type FileStamp } from '../adapters/atomic-write.js';
 import { crashPoint } from '../adapters/test-hooks.js';
 import { inferSource, parseConfig } from '../core/clients/index.js';
-import { editConfig, editDotenv, removeLines, appendGitignore, type ConfigChange } from '../core/edit/index.js';
+import { editConfig, editDotenv, removeLines, appendGitignore, type ConfigChange, type EditChange } from '../core/edit/index.js';
 import { KeychainUnavailableError } from '../core/errors.js';
 import type { DocPath, HostEnv, Located, Server } from '../core/model.js';
 import type { Action, Plan, ValueLocation } from '../core/plan.js';
@@ -23,7 +23,7 @@ import type { SecretsMeta } from './secrets-meta.js';
 import { sha256 } from './undo.js';
 import { computePolicyWrite } from './policy-write.js';
 import { replaceSpec } from '../core/pin.js';
-import { sameOption } from './plan.js';
+import { hasOption, sameOption } from './plan.js';
 import { applyEdits as applyJsoncEdits, modify as modifyJsonc, parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { packageRef } from '../core/risks.js';
 
@@ -274,6 +274,66 @@ export async function computeReadOnly(action: Extract<Action, { kind: 'set-read-
   return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values: [] };
 }
 
+/** A config read for a targeted edit, and the server at the action's path in it (refused if it moved). */
+async function serverAt(action: { file: string; client: Server['client']; server: string; serverPath: DocPath }) {
+  const read = await readForEdit(action.file);
+  const source = inferSource(action.file, read.text, action.client);
+  const parsed = parseConfig(source, read.text);
+  if (parsed.error) throw new Error(`${action.file} no longer parses (${parsed.error.message}); nothing was changed`);
+  const server = parsed.servers.find((s) => pathEq(s.path, action.serverPath));
+  if (!server) throw new Error(`server "${action.server}" is no longer in ${action.file}`);
+  const change = (changes: ConfigChange[]): FileChange => ({
+    file: action.file,
+    before: read.text,
+    after: changes.length ? editConfig(source.format, read.text, changes) : read.text,
+    stamp: read.stamp,
+    mode: read.mode,
+    uid: read.uid,
+    gid: read.gid,
+    bytes: read.bytes,
+    values: [],
+  });
+  return { server, change };
+}
+
+/**
+ * New text of a config after a narrow-roots action, from the file as it is now: each broad root
+ * still there becomes the workspace, once; the other arguments stay as they are. The server may
+ * have been moved behind the launcher in the same run, so roots are found by value, not position.
+ */
+export async function computeNarrowRoots(action: Extract<Action, { kind: 'narrow-roots' }>): Promise<FileChange> {
+  const { server, change } = await serverAt(action);
+  const isRoot = (v: string) => action.roots.includes(v) && !v.startsWith('-');
+  let placed = server.args.some((a) => a.value === action.to);
+  const kept: string[] = [];
+  const changes: ConfigChange[] = [];
+  for (const a of server.args) {
+    if (!isRoot(a.value)) kept.push(a.value);
+    else if (!placed) {
+      kept.push(action.to);
+      changes.push({ op: 'set-string', path: a.path, value: action.to });
+      placed = true;
+    }
+  }
+  if (kept.length === server.args.length) return change(changes);
+  // A root dropped: the list is written whole (its other items unchanged).
+  return change([{ op: 'set-string-array', path: server.args[0]!.path.slice(0, -1), value: kept }]);
+}
+
+/**
+ * New text of a config after a set-toolsets action, from the file as it is now. Tool groups the
+ * user chose since the audit (the env var or the option) are left as they are.
+ */
+export async function computeToolsets(action: Extract<Action, { kind: 'set-toolsets' }>): Promise<FileChange> {
+  const { server, change } = await serverAt(action);
+  const flag = action.arg?.slice(0, action.arg.indexOf('='));
+  if (server.env.some((e) => e.key === action.env) || (flag && server.args.some((a) => hasOption(a.value, flag)))) return change([]);
+  if (action.envPath) return change([{ op: 'set-string', path: [...action.envPath, action.env], value: action.value }]);
+  // Appended: an option of the server itself, which comes last on the line.
+  const argsPath = server.args[0] ? server.args[0].path.slice(0, -1) : [...action.serverPath, 'args'];
+  return change([{ op: 'set-string-array', path: argsPath, value: [...server.args.map((a) => a.value), action.arg!] }]);
+}
+
 /**
  * New text of a Claude Code settings file with the action's permission rules added to
  * `permissions.ask` and `permissions.deny` (rules already there stay, in their order). A missing
@@ -318,6 +378,51 @@ export async function computePermissions(action: Extract<Action, { kind: 'set-pe
     bytes: read?.bytes ?? Buffer.alloc(0),
     values: [],
   };
+}
+
+/**
+ * New text of a config after a set-tool-rules action, from the file as it is now: the tool names
+ * added to the list fields that lack them, taken out of those that hold them (every other entry
+ * stays, in its order), and the boolean fields set. Refused when the server entry moved or went.
+ */
+export async function computeToolRules(action: Extract<Action, { kind: 'set-tool-rules' }>): Promise<FileChange> {
+  const read = await readForEdit(action.file);
+  const source = inferSource(action.file, read.text, action.client);
+  const parsed = parseConfig(source, read.text);
+  if (parsed.error) throw new Error(`${action.file} no longer parses (${parsed.error.message}); nothing was changed`);
+  const server = parsed.servers.find((s) => pathEq(s.path, action.serverPath) && s.name === action.server);
+  if (!server) throw new Error(`server "${action.server}" is no longer in ${action.file}`);
+  const lists = new Map<string, string[] | undefined>();
+  const listOf = (field: string) => {
+    if (!lists.has(field)) {
+      const have = server.toolSettings?.lists[field];
+      if (have === null) throw new Error(`"${field}" of server "${action.server}" is not a list of tool names; ${action.file} was not changed`);
+      lists.set(field, have);
+    }
+    return lists.get(field);
+  };
+  const changed = new Set<string>();
+  for (const a of action.add) {
+    const have = listOf(a.field) ?? [];
+    const missing = a.tools.filter((t) => !have.includes(t));
+    if (!missing.length) continue;
+    lists.set(a.field, [...have, ...missing]);
+    changed.add(a.field);
+  }
+  for (const r of action.remove) {
+    const have = listOf(r.field);
+    if (!have?.some((t) => r.tools.includes(t))) continue;
+    lists.set(r.field, have.filter((t) => !r.tools.includes(t)));
+    changed.add(r.field);
+  }
+  const changes: EditChange[] = [...changed].map((field) => ({ op: 'set-string-array', path: [...action.serverPath, field], value: lists.get(field)! }));
+  for (const b of action.set) {
+    // Only Gemini's `trust` is read back by the parser; another field is set whatever it holds.
+    if (b.field === 'trust' && server.toolSettings?.trust === b.value) continue;
+    changes.push({ op: 'set-boolean', path: [...action.serverPath, b.field], value: b.value });
+  }
+  const after = changes.length ? editConfig(source.format, read.text, changes) : read.text;
+  return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values: [] };
 }
 
 /**
@@ -419,11 +524,42 @@ export async function computeRemoval(action: Extract<Action, { kind: 'remove-pla
   return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values };
 }
 
+/** The actions that write files holding no secret (least privilege, the policy, onboarding). */
+export type SettingAction = Extract<
+  Action,
+  { kind: 'pin-version' | 'set-read-only' | 'narrow-roots' | 'set-toolsets' | 'set-permissions' | 'set-tool-rules' | 'write-policy' | 'add-server' }
+>;
+
+/** The change one of them would make to its file as it is now (null: nothing to write). */
+export async function computeSettingChange(action: SettingAction): Promise<FileChange | null> {
+  switch (action.kind) {
+    case 'pin-version':
+      return computePin(action);
+    case 'set-read-only':
+      return computeReadOnly(action);
+    case 'narrow-roots':
+      return computeNarrowRoots(action);
+    case 'set-toolsets':
+      return computeToolsets(action);
+    case 'set-permissions':
+      return computePermissions(action);
+    case 'set-tool-rules':
+      return computeToolRules(action);
+    case 'write-policy':
+      return computePolicyWrite(action.file, action.content);
+    case 'add-server':
+      return computeAddServer(action);
+  }
+}
+
 /** What the journal says when a file already holds what the action would write. */
 const UNCHANGED = {
   'pin-version': 'already pinned',
   'set-read-only': 'already read-only',
+  'narrow-roots': 'roots already narrow',
+  'set-toolsets': 'tool groups already chosen',
   'set-permissions': 'rules already there',
+  'set-tool-rules': 'tool rules already there',
   'write-policy': 'already up to date',
   'add-server': 'already there',
 } as const;
@@ -632,19 +768,13 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
           // Files that hold no secret: a plain write (no backup) when the keychain is missing.
           case 'pin-version':
           case 'set-read-only':
+          case 'narrow-roots':
+          case 'set-toolsets':
           case 'set-permissions':
+          case 'set-tool-rules':
           case 'write-policy':
           case 'add-server': {
-            const change =
-              action.kind === 'add-server'
-                ? await computeAddServer(action)
-                : action.kind === 'pin-version'
-                ? await computePin(action)
-                : action.kind === 'set-read-only'
-                  ? await computeReadOnly(action)
-                  : action.kind === 'set-permissions'
-                    ? await computePermissions(action)
-                    : await computePolicyWrite(action.file, action.content);
+            const change = await computeSettingChange(action);
             if (!change || change.after === change.before) {
               await journal.before(seq, action, { kind: 'none' });
               message = UNCHANGED[action.kind];

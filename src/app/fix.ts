@@ -3,15 +3,14 @@
 import { posix, win32 } from 'node:path';
 import { KeychainUnavailableError } from '../core/errors.js';
 import type { HostEnv } from '../core/model.js';
-import type { Plan } from '../core/plan.js';
+import { withoutLocalChanges, type Plan } from '../core/plan.js';
 import type { AuditReport } from '../core/report.js';
 import type { ReadOnlyFs } from '../ports/fs.js';
 import type { SecretStore } from '../ports/secret-store.js';
-import { applyPlan, computePermissions, computePin, computeReadOnly, computeRemoval, computeRewrite, type ApplyEvent, type ApplyResult, type FileChange } from './apply.js';
+import { applyPlan, computeRemoval, computeRewrite, computeSettingChange, type ApplyEvent, type ApplyResult, type FileChange } from './apply.js';
 import { scan, type AuditDetails, type AuditOptions, type WorkspacePort } from './audit.js';
 import { buildPolicy, currentTrust, serializePolicy } from '../core/policy.js';
 import type { TrustLevel } from '../core/trust.js';
-import { computePolicyWrite } from './policy-write.js';
 import { BackupVault } from './backup-vault.js';
 import { Journal, type RunInfo } from './journal.js';
 import { installLauncher, launcherInstallPath } from './launcher.js';
@@ -43,6 +42,8 @@ export interface FixOptions {
    * permission rules from them (the user allowed it: it runs the servers).
    */
   annotations?: { timeoutMs?: number; onProgress?(server: string): void };
+  /** Local least-privilege changes the user turned off in the wizard (`localChangeKey`s). */
+  skipLocal?: ReadonlySet<string>;
 }
 
 export interface PreparedFix {
@@ -103,11 +104,16 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
       annotationNotes.push({ rule: 'tool-annotations', file: f.file, server: f.server, why: `its tools could not be listed (${f.error}): rules come from the catalog, when it knows the server` });
     }
   }
+  const skip = (p: Plan): Plan => (opts.skipLocal?.size ? { ...p, actions: withoutLocalChanges(p.actions, opts.skipLocal) } : p);
   let { plan, secrets } = planMigration(report, details, planOpts);
+  plan = skip(plan);
   // The team policy follows from the plan (the keychain names it gives each secret): plan again with it.
   const values = [...new Set(details.hits.map((h) => h.detection.value))];
   const policy = policyContent(report, details, plan, secrets, opts, values);
-  if (policy !== undefined) ({ plan, secrets } = planMigration(report, details, { ...planOpts, policy: { content: policy } }));
+  if (policy !== undefined) {
+    ({ plan, secrets } = planMigration(report, details, { ...planOpts, policy: { content: policy } }));
+    plan = skip(plan);
+  }
   plan.leftOver.push(...annotationNotes);
   // Planning creates nothing: the state directory is made when a run begins.
   const dir = stateDirPath(host);
@@ -174,12 +180,18 @@ export async function previewChanges(prepared: PreparedFix): Promise<FileChange[
       else if (a.kind === 'remove-plaintext' || a.kind === 'remove-history-lines' || a.kind === 'gitignore') {
         const c = await computeRemoval(a);
         if (c) out.push(c);
-      } else if (a.kind === 'pin-version' || a.kind === 'set-read-only' || a.kind === 'set-permissions') {
-        const c = a.kind === 'pin-version' ? await computePin(a) : a.kind === 'set-read-only' ? await computeReadOnly(a) : await computePermissions(a);
-        if (c.after !== c.before) out.push(c);
-      } else if (a.kind === 'write-policy') {
-        const c = await computePolicyWrite(a.file, a.content);
-        if (c) out.push(c);
+      } else if (
+        a.kind === 'pin-version' ||
+        a.kind === 'set-read-only' ||
+        a.kind === 'narrow-roots' ||
+        a.kind === 'set-toolsets' ||
+        a.kind === 'set-permissions' ||
+        a.kind === 'set-tool-rules' ||
+        a.kind === 'write-policy' ||
+        a.kind === 'add-server'
+      ) {
+        const c = await computeSettingChange(a);
+        if (c && c.after !== c.before) out.push(c);
       }
     } catch {
       // The apply step reports it; a preview shows what it can.

@@ -340,8 +340,11 @@ export function planMigration(report: AuditReport, details: AuditDetails, opts: 
       ? [...historyLines].map(([file, e]): Action => ({ kind: 'remove-history-lines', file, lines: [...e.lines].sort((a, b) => a - b), fingerprints: [...e.fps] }))
       : []),
     ...pins(details.servers, opts.versions, writable),
+    ...narrowRoots(details.servers, report, opts, writable, leftOver),
     ...readOnlySwitches(details.servers, report, opts.trust, writable),
+    ...toolsetChoices(details.servers, report, opts.trust, writable),
     ...permissionRules(details.servers, report, opts, writable, leftOver),
+    ...toolRules(details.servers, report, opts, writable, leftOver),
     ...(opts.policy ? [{ kind: 'write-policy', file: lib.join(opts.workspace, POLICY_FILE), content: opts.policy.content } satisfies Action] : []),
   ];
   const only = opts.only?.length ? new Set<ActionKind>(opts.only.flatMap((g) => ACTION_GROUPS[g])) : undefined;
@@ -447,6 +450,75 @@ export function permissionRules(servers: Server[], report: AuditReport, opts: Pl
   return [...byFile].map(([file, e]): Action => ({ kind: 'set-permissions', file, servers: [...e.servers], ask: [...e.ask], deny: [...e.deny] }));
 }
 
+/**
+ * The write tools of `limited` and `untrusted` servers in the tool permission fields of their own
+ * entry, for the clients that have such fields (reference/mcp-clients.md), mapped onto what each
+ * one can say:
+ * - Gemini: `trust: true` skips every confirmation, so it becomes false for both levels; Gemini
+ *   asks before a tool call by default, so limited needs nothing more; untrusted write tools go
+ *   into `excludeTools` (exclude wins over `includeTools`).
+ * - Codex: untrusted write tools go into `disabled_tools` (applied after `enabled_tools`). It has
+ *   no per-tool "ask" we can rely on (per-tool approval is unconfirmed), so limited is left to the
+ *   user with a note.
+ * - Cline and Kiro: for both levels the write tools leave `autoApprove` (and Cline's older
+ *   `alwaysAllow`), so the client asks again; nothing is ever added there. Only those names go:
+ *   the user's other entries stay, so "cleared" means cleared of the write tools. Kiro's untrusted
+ *   write tools go into `disabledTools`; Cline cannot deny one tool, only disable the server.
+ * Only servers whose write tools are known (catalog, tool annotations) get anything. Fields already
+ * as wanted plan nothing, so a second run plans no action.
+ */
+export function toolRules(servers: Server[], report: AuditReport, opts: PlanOptions, writable: (file: string) => boolean, leftOver: Plan['leftOver']): Action[] {
+  const out: Action[] = [];
+  for (const s of servers) {
+    if (s.client !== 'gemini' && s.client !== 'codex' && s.client !== 'cline' && s.client !== 'kiro') continue;
+    if (!writable(s.file)) continue;
+    const level = opts.trust?.get(s.name) ?? currentTrust(s, report.findings);
+    if (level === 'trusted') continue;
+    const write = writeToolsFor(s, opts);
+    if (!write.length) continue;
+    const lists = s.toolSettings?.lists ?? {};
+    const add: { field: string; tools: string[] }[] = [];
+    const remove: { field: string; tools: string[] }[] = [];
+    const set: { field: string; value: boolean }[] = [];
+    const note = (why: string) => leftOver.push({ rule: 'tool-permissions', file: s.file, server: s.name, why });
+    const deny = (field: string) => {
+      const have = lists[field];
+      if (have === null) return note(`its "${field}" is not a list of tool names: add the write tools (${write[0]}, …) to it yourself`);
+      const missing = write.filter((t) => !(have ?? []).includes(t));
+      if (missing.length) add.push({ field, tools: missing });
+    };
+    const unapprove = (field: string) => {
+      const have = lists[field];
+      const there = have ? write.filter((t) => have.includes(t)) : [];
+      if (there.length) remove.push({ field, tools: there });
+    };
+    switch (s.client) {
+      case 'gemini':
+        if (s.toolSettings?.trust === true) set.push({ field: 'trust', value: false });
+        if (level === 'untrusted') deny('excludeTools');
+        break;
+      case 'codex':
+        if (level === 'untrusted') deny('disabled_tools');
+        else if (write.some((t) => !(lists['disabled_tools'] ?? []).includes(t))) {
+          note(`Codex has no per-tool confirmation this tool can set: its write tools (${write[0]}, …) run as Codex's approval settings allow; list them in disabled_tools to turn them off`);
+        }
+        break;
+      case 'cline':
+      case 'kiro':
+        unapprove('autoApprove');
+        unapprove('alwaysAllow');
+        if (s.client === 'kiro' && level === 'untrusted') deny('disabledTools');
+        if (s.client === 'cline' && level === 'untrusted' && !s.disabled) {
+          note('Cline cannot turn off one tool: its write tools ask before they run; set "disabled": true to stop the server');
+        }
+        break;
+    }
+    if (!add.length && !remove.length && !set.length) continue;
+    out.push({ kind: 'set-tool-rules', file: s.file, client: s.client, server: s.name, serverPath: s.path, trust: level, add, remove, set });
+  }
+  return out;
+}
+
 function pathEq(a: DocPath | undefined, b: DocPath): boolean {
   return !!a && a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -460,3 +532,96 @@ function valueAt(server: Server, path: DocPath): string | undefined {
   return undefined;
 }
 
+/** How a config names the home directory instead of spelling it (the forms the audit flags). */
+const HOME_FORMS = new Set(['~', '$HOME', '${HOME}', '${env:HOME}', '%USERPROFILE%', '${userHome}', '${env:USERPROFILE}']);
+
+/**
+ * Filesystem servers the audit reports as given `/`, `~` or the home directory, narrowed to the
+ * workspace whatever their trust: no work in the workspace needs more. Only servers declared for
+ * this workspace or for the user, and only roots that hold the workspace (another user's home is
+ * left for the user). Containers are left alone: their roots are paths inside the container.
+ */
+export function narrowRoots(
+  servers: Server[],
+  report: AuditReport,
+  opts: Pick<PlanOptions, 'workspace' | 'home' | 'platform'>,
+  writable: (file: string) => boolean,
+  leftOver: Plan['leftOver'],
+): Action[] {
+  const lib = opts.platform === 'win32' ? win32 : posix;
+  const inside = (p: string, dir: string) => {
+    const rel = lib.relative(dir, p);
+    return rel === '' || (!rel.startsWith('..') && !lib.isAbsolute(rel));
+  };
+  /** The directory a broad root stands for; undefined when it cannot be told. */
+  const rootDir = (value: string): string | undefined => {
+    const v = value.trim();
+    if (/^[\\/]+$/.test(v)) return lib.parse(lib.resolve(opts.workspace)).root;
+    const bare = v.replace(/[\\/]+$/, '');
+    if (HOME_FORMS.has(bare)) return opts.home;
+    if (/^[A-Za-z]:$/.test(bare)) return bare + '\\';
+    return lib.isAbsolute(bare) ? bare : undefined;
+  };
+  const out: Action[] = [];
+  for (const s of servers) {
+    const broad = report.findings.filter(
+      (f) => f.rule === 'broad-filesystem-access' && !f.suppressed && f.file === s.file && f.server === s.name && f.client === s.client,
+    );
+    // The finding points at the argument; the line and column tell it from the server's others.
+    const args = s.args.filter((a) => broad.some((f) => f.line === a.line && f.column === a.column));
+    if (!args.length || s.transport !== 'stdio' || packageRef(s)?.runner === 'docker') continue;
+    const forHere =
+      s.scope === 'user' ||
+      (s.scope === 'project' && inside(s.file, opts.workspace)) ||
+      (s.scope === 'local' && (s.project === undefined ? inside(s.file, opts.workspace) : lib.relative(s.project, opts.workspace) === ''));
+    if (!forHere || !writable(s.file)) continue;
+    const roots = args.filter((a) => {
+      const dir = rootDir(a.value);
+      if (dir !== undefined && inside(opts.workspace, dir)) return true;
+      leftOver.push({ rule: 'broad-filesystem-access', file: s.file, server: s.name, why: `${a.value} does not hold this workspace: choose the directories it needs by hand` });
+      return false;
+    });
+    if (!roots.length) continue;
+    // A committed config must not hold one machine's path: there the root is the workspace as the
+    // client names it (VS Code's documented ${workspaceFolder}; elsewhere `.`, the directory the
+    // client starts project servers in). User and local configs take the absolute path.
+    const to = s.scope === 'project' ? (s.client === 'vscode' ? '${workspaceFolder}' : '.') : opts.workspace;
+    out.push({ kind: 'narrow-roots', file: s.file, client: s.client, server: s.name, serverPath: s.path, roots: [...new Set(roots.map((a) => a.value))], to });
+  }
+  return out;
+}
+
+/**
+ * The least tool groups for `limited` and `untrusted` local servers whose catalog entry names
+ * them, unless the user chose some already (the env var or the option set). An entry whose
+ * toolsets variable has a read-only value leaves it to the read-only switch. The env var is
+ * preferred; TOML and YAML edits cannot create a missing env table, so there the option is
+ * appended instead when the entry names one. Containers are left alone, as for read-only switches.
+ */
+export function toolsetChoices(servers: Server[], report: AuditReport, trust: Map<string, TrustLevel> | undefined, writable: (file: string) => boolean): Action[] {
+  const out: Action[] = [];
+  for (const s of servers) {
+    if (s.transport !== 'stdio' || !writable(s.file) || packageRef(s)?.runner === 'docker') continue;
+    const level = trust?.get(s.name) ?? currentTrust(s, report.findings);
+    if (level === 'trusted') continue;
+    const entry = matchServer(s);
+    const t = entry?.toolsets;
+    const value = t?.[level];
+    if (!entry || !t || value === undefined || t.readOnlyValue !== undefined) continue;
+    if (s.env.some((e) => e.key === t.env) || (t.flag && s.args.some((a) => hasOption(a.value, t.flag!)))) continue;
+    const envPath: DocPath | undefined = s.env[0]
+      ? s.env[0].value.path.slice(0, -1)
+      : /\.json5?c?$/i.test(s.file)
+        ? [...(s.args[0]?.path.slice(0, -2) ?? s.path), 'env']
+        : undefined;
+    const base = { kind: 'set-toolsets', file: s.file, client: s.client, server: s.name, serverPath: s.path, trust: level, entry: entry.id, env: t.env, value } as const;
+    if (envPath) out.push({ ...base, envPath });
+    else if (t.flag) out.push({ ...base, arg: `${t.flag}=${value}` });
+  }
+  return out;
+}
+
+/** `--toolsets` given as `--toolsets a,b` or `--toolsets=a,b`. */
+export function hasOption(arg: string, flag: string): boolean {
+  return arg === flag || arg.startsWith(flag + '=');
+}

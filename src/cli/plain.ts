@@ -107,13 +107,26 @@ async function ask(state: WizardState, p: PlainPrompts): Promise<Next> {
       return asEvents(answer);
     }
     case 'scopes': {
+      if (state.local === 'loading') return 'wait';
+      if (state.local.length) {
+        p.print('\nOn this machine, for the trust levels chosen:');
+        for (const c of state.local) p.print(`  [${state.localOff.includes(c.key) ? ' ' : 'x'}] ${c.server}: ${c.label} (${c.why})`);
+      } else {
+        p.print('\nNo local change: no server here has a switch, pin or tool rule for its trust level.');
+      }
       if (!state.data.providers.length) p.print('\nNo provider-side work: no secret from a provider with scoped tokens was found.');
       else p.print('\nGive each token only what its server needs. Do this at the provider:');
       for (const g of state.data.providers) {
         p.print(`  ${g.label} (${g.accounts.join(', ')}${g.servers.length ? ` → ${g.servers.join(', ')}` : ''}): ${g.advice}`);
         p.print(`    ${g.url}`);
       }
-      return asEvents(await p.select({ message: 'Scopes', choices: common([]) }));
+      const toggles = state.local.map((c, i) => ({ name: `${state.localOff.includes(c.key) ? 'Turn on' : 'Turn off'}: ${c.server}: ${c.label}`, value: `l${i}` }));
+      const answer = await p.select({ message: 'Scopes', choices: common(toggles) });
+      if (answer.startsWith('l')) {
+        const c = state.local[Number(answer.slice(1))]!;
+        return [{ type: 'set-local', key: c.key, on: state.localOff.includes(c.key) }];
+      }
+      return asEvents(answer);
     }
     case 'files': {
       p.print('\nFiles that hold secrets:');
@@ -240,7 +253,8 @@ export async function runPlain(
         next = cmd('cancel');
       }
       if (next === 'wait') {
-        await changed();
+        // The awaited result may already have arrived while the question was being worked out.
+        if (store.getState() === state) await changed();
         continue;
       }
       for (const e of next) store.dispatch(e);

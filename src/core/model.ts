@@ -104,6 +104,13 @@ export interface Server {
   envFile?: Located;
   cwd?: string;
   disabled?: boolean;
+  /**
+   * The entry's own tool permission settings, present when it has any: Gemini's `trust`, and lists
+   * of tool names by key (`excludeTools`, `includeTools`, `disabled_tools`, `enabled_tools`,
+   * `autoApprove`, `alwaysAllow`, `disabledTools`), at `[...path, key]`. A list holding anything
+   * but strings is null: it cannot be rewritten without losing what it holds.
+   */
+  toolSettings?: { trust?: boolean; lists: { [key: string]: string[] | null } };
 }
 
 /** A config file that could not be parsed. */

@@ -92,10 +92,53 @@ export type Action =
       args: string[];
     }
   /**
+   * A filesystem server given `/`, `~` or the home directory narrowed to the workspace: each broad
+   * root argument (`roots`, as written) becomes `to`, and a second one is dropped rather than
+   * repeating it. `to` is the workspace's absolute path in user and local configs, a path relative
+   * to the workspace in committed ones (`.`, VS Code's `${workspaceFolder}`).
+   */
+  | { kind: 'narrow-roots'; file: string; client: ClientKind; server: string; serverPath: DocPath; roots: string[]; to: string }
+  /**
+   * A `limited` or `untrusted` server given the least tool groups its catalog entry names for its
+   * trust (`value`): the variable `env` added to its env at `envPath`, or, where no env table can
+   * take it (TOML, YAML), the option `arg` (`--toolsets=…`) appended to its arguments.
+   */
+  | {
+      kind: 'set-toolsets';
+      file: string;
+      client: ClientKind;
+      server: string;
+      serverPath: DocPath;
+      trust: 'limited' | 'untrusted';
+      /** The catalog entry whose tool groups they are. */
+      entry: string;
+      env: string;
+      value: string;
+      envPath?: DocPath;
+      arg?: string;
+    }
+  /**
    * Claude Code permission rules (`mcp__<server>__<tool>`) for the write tools of `limited`
    * servers (`ask`) and `untrusted` ones (`deny`), added to a settings file (created if missing).
    */
   | { kind: 'set-permissions'; file: string; servers: string[]; ask: string[]; deny: string[] }
+  /**
+   * Tool permission fields of a `limited` or `untrusted` server's own entry, for the clients that
+   * have them (Gemini, Codex, Cline, Kiro): tool names added to a list field (`excludeTools`,
+   * `disabled_tools`, `disabledTools`), removed from one (`autoApprove`, `alwaysAllow`), and
+   * boolean fields set (Gemini `trust`). Fields are keys of the entry at `serverPath`.
+   */
+  | {
+      kind: 'set-tool-rules';
+      file: string;
+      client: ClientKind;
+      server: string;
+      serverPath: DocPath;
+      trust: 'limited' | 'untrusted';
+      add: { field: string; tools: string[] }[];
+      remove: { field: string; tools: string[] }[];
+      set: { field: string; value: boolean }[];
+    }
   /** The team policy (mcp-harden.policy.json) written into the workspace; it holds no secret. */
   | { kind: 'write-policy'; file: string; content: string }
   /**
@@ -125,9 +168,49 @@ export const ACTION_GROUPS = {
   backups: ['delete-backup'],
   history: ['remove-history-lines'],
   pin: ['pin-version'],
-  readonly: ['set-read-only', 'set-permissions'],
+  readonly: ['set-read-only', 'set-permissions', 'set-tool-rules', 'set-toolsets'],
+  // Not in `readonly`: planned whatever the server's trust, so it can be taken or left on its own.
+  roots: ['narrow-roots'],
 } as const satisfies Record<string, readonly ActionKind[]>;
 export type ActionGroup = keyof typeof ACTION_GROUPS;
 
 /** How long `fix --verify` waits for a server to answer initialize and tools/list. */
 export const VERIFY_TIMEOUT_MS = 30_000;
+
+/**
+ * The local least-privilege changes the wizard's Scopes step lets the user turn off, one key per
+ * server an action changes (`kind` and server name). Other actions have none: they are always part
+ * of the plan (the Files and Keychain steps choose those).
+ */
+export function localChangeKeys(a: Action): string[] {
+  if (a.kind === 'set-permissions') return a.servers.map((s) => localChangeKey(a.kind, s));
+  if (a.kind === 'pin-version' || a.kind === 'set-read-only') return [localChangeKey(a.kind, a.server)];
+  const other = a as { kind: string; server?: unknown };
+  // Later least-privilege kinds of the `pin`, `readonly` and `roots` groups name their server too.
+  const groups = ACTION_GROUPS as Record<string, readonly string[]>;
+  const local = [...(groups['pin'] ?? []), ...(groups['readonly'] ?? []), ...(groups['roots'] ?? [])];
+  return local.includes(other.kind) && typeof other.server === 'string' ? [localChangeKey(other.kind, other.server)] : [];
+}
+
+export function localChangeKey(kind: string, server: string): string {
+  return `${kind}\0${server}`;
+}
+
+/** The plan without the local changes the user turned off (a permissions file keeps the other servers' rules). */
+export function withoutLocalChanges(actions: readonly Action[], off: ReadonlySet<string>): Action[] {
+  if (!off.size) return [...actions];
+  const out: Action[] = [];
+  for (const a of actions) {
+    if (a.kind === 'set-permissions') {
+      const servers = a.servers.filter((s) => !off.has(localChangeKey(a.kind, s)));
+      if (!servers.length) continue;
+      const kept = (rules: string[]) => rules.filter((r) => servers.some((s) => r.startsWith(`mcp__${s}__`)));
+      out.push(servers.length === a.servers.length ? a : { ...a, servers, ask: kept(a.ask), deny: kept(a.deny) });
+      continue;
+    }
+    const keys = localChangeKeys(a);
+    if (keys.length && keys.every((k) => off.has(k))) continue;
+    out.push(a);
+  }
+  return out;
+}

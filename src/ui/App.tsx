@@ -46,8 +46,9 @@ function stepHints(state: WizardState): string {
     case 'trust':
       return h('up', 'left', 'accept', 'back', 'help', 'cancel');
     case 'scopes':
+      return h('up', 'toggle', 'accept', 'back', 'help', 'cancel');
     case 'confirm':
-      return state.step === 'confirm' ? 'Enter applies · Esc back · ↑↓ scroll · q quit' : h('up', 'accept', 'back', 'help', 'cancel');
+      return 'Enter applies · Esc back · ↑↓ scroll · q quit';
     case 'files':
       return h('accept', 'back', 'help', 'cancel');
     case 'keychain':
@@ -72,7 +73,7 @@ export function Body({ state, width, height }: { state: WizardState; width: numb
     case 'trust':
       return <TrustStep servers={state.data.servers} trust={state.trust} cursor={state.cursor} width={width} height={height} />;
     case 'scopes':
-      return <ScopesStep providers={state.data.providers} cursor={state.cursor} width={width} height={height} />;
+      return <ScopesStep local={state.local} off={state.localOff} providers={state.data.providers} cursor={state.cursor} width={width} height={height} />;
     case 'files':
       return <FilesStep files={state.data.files} width={width} height={height} />;
     case 'keychain':

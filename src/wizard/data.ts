@@ -3,13 +3,14 @@
 import { structuredPatch } from 'diff';
 import type { ApplyEvent, FileChange } from '../app/apply.js';
 import type { FixOutcome, PreparedFix } from '../app/fix.js';
-import { maskAll } from '../cli/output/plan.js';
+import { maskAll, toolRulesWhat, toolsetsWhat } from '../cli/output/plan.js';
+import { tildify } from '../cli/output/text.js';
 import { EXIT } from '../core/errors.js';
 import type { ClientKind, RuleId } from '../core/model.js';
-import type { Action } from '../core/plan.js';
+import { localChangeKey, localChangeKeys, type Action } from '../core/plan.js';
 import type { AuditReport } from '../core/report.js';
 import { providerLink } from './provider-links.js';
-import type { ApplyEventView, FileDiff, FileView, Preview, ProviderGuide, SecretView, ServerView, SubStep, SummaryData, WizardData } from './state.js';
+import type { ApplyEventView, FileDiff, FileView, LocalChange, Preview, ProviderGuide, SecretView, ServerView, SubStep, SummaryData, WizardData } from './state.js';
 import { suggestTrust } from './trust.js';
 
 export interface PathView {
@@ -148,12 +149,35 @@ export function actionLabel(a: Action, view: PathView): string {
       return `pin "${a.server}" to ${a.to}`;
     case 'set-read-only':
       return `read-only "${a.server}": ${[...Object.entries(a.env).map(([k, v]) => `${k}=${v}`), ...a.args].join(' ')}`;
+    case 'narrow-roots':
+      return `roots "${a.server}": ${a.roots.join(', ')} → ${tildify(a.to, view.home)}`;
+    case 'set-toolsets':
+      return `toolsets "${a.server}": ${toolsetsWhat(a)}`;
     case 'set-permissions':
       return `permissions ${p(a.file)}: ${a.servers.join(', ')}`;
+    case 'set-tool-rules':
+      return `tool rules "${a.server}": ${toolRulesWhat(a)}`;
     case 'write-policy':
       return `policy ${p(a.file)}`;
     case 'add-server':
       return `add "${a.server}" to ${p(a.file)}`;
+  }
+}
+
+/**
+ * Why a local least-privilege action is in the plan, in one line: what the wizard shows next to
+ * it. Undefined for the actions that are not about least privilege.
+ */
+export function localActionWhy(a: Action): string | undefined {
+  switch (a.kind) {
+    case 'narrow-roots':
+      return `it could read and write everything under ${a.roots.join(' and ')}; the workspace is all its work needs`;
+    case 'set-toolsets':
+      return `a ${a.trust} server gets only the tool groups that level needs (${a.value}); the others are not loaded`;
+    case 'set-read-only':
+      return `a ${a.trust} server gets no tool that changes anything`;
+    default:
+      return undefined;
   }
 }
 
@@ -197,8 +221,11 @@ function subStepsOf(a: Action, done: boolean): SubStep[] {
     case 'pin-version':
       return ['config rewritten'];
     case 'set-read-only':
+    case 'narrow-roots':
+    case 'set-toolsets':
       return ['config rewritten'];
     case 'set-permissions':
+    case 'set-tool-rules':
       return ['config rewritten'];
     case 'write-policy':
       return [];
@@ -257,4 +284,30 @@ export function summaryOf(prepared: PreparedFix, outcome: FixOutcome, view: Path
     cameBack,
     exitCode,
   };
+}
+
+/** The local least-privilege changes of a plan, one per server and kind, for the Scopes step. */
+export function localChangesOf(prepared: PreparedFix, view: PathView): LocalChange[] {
+  const out: LocalChange[] = [];
+  for (const a of prepared.plan.actions) {
+    if (a.kind === 'set-permissions') {
+      for (const server of a.servers) {
+        const mine = (rules: string[]) => rules.filter((r) => r.startsWith(`mcp__${server}__`)).length;
+        const ask = mine(a.ask);
+        const deny = mine(a.deny);
+        out.push({
+          key: localChangeKey(a.kind, server),
+          server,
+          label: deny ? `deny its ${deny} write tool${deny === 1 ? '' : 's'} in Claude Code` : `ask before its ${ask} write tool${ask === 1 ? '' : 's'} in Claude Code`,
+          why: deny ? 'an untrusted server may read, never change' : 'a limited server changes nothing without your yes',
+        });
+      }
+      continue;
+    }
+    const keys = localChangeKeys(a);
+    if (!keys.length || !('server' in a)) continue;
+    const why = localActionWhy(a) ?? (a.kind === 'pin-version' ? 'the version this machine runs now, so an update cannot change it behind your back' : 'least privilege for its trust level');
+    out.push({ key: keys[0]!, server: a.server, label: actionLabel(a, view), why });
+  }
+  return out;
 }

@@ -4,7 +4,7 @@
 import type { ApplyEvent, FileChange } from '../app/apply.js';
 import { applyFix, prepareFix, previewChanges, type FixDeps, type FixOptions, type FixOutcome, type PreparedFix } from '../app/fix.js';
 import { exitCodeFor } from '../core/errors.js';
-import { applyEventView, previewOf, summaryOf, wizardData, type PathView } from './data.js';
+import { applyEventView, localChangesOf, previewOf, summaryOf, wizardData, type PathView } from './data.js';
 import { initialState, recommendedLevels, type Effect, type Level, type ScanProgress, type TrustLevel, type WizardEvent, type WizardState } from './state.js';
 import { transition } from './transition.js';
 
@@ -16,6 +16,8 @@ export interface WizardEngine {
     levels: Map<string, Level> | undefined,
     onProgress: (p: ScanProgress) => void,
     trust?: Map<string, TrustLevel>,
+    /** Local least-privilege changes turned off (`localChangeKey`s). */
+    skipLocal?: ReadonlySet<string>,
   ): Promise<PreparedFix>;
   preview(prepared: PreparedFix): Promise<FileChange[]>;
   apply(prepared: PreparedFix, onEvent: (e: ApplyEvent) => void, signal: AbortSignal): Promise<FixOutcome>;
@@ -28,11 +30,12 @@ export function engineFromFix(
 ): WizardEngine {
   return {
     view: { home: opts.audit.host.home, workspace: opts.audit.workspace },
-    prepare: (levels, onProgress, trust) =>
+    prepare: (levels, onProgress, trust, skipLocal) =>
       prepareFix(deps, {
         ...opts,
         ...(levels ? { levels } : {}),
         ...(trust?.size ? { trust } : {}),
+        ...(skipLocal?.size ? { skipLocal } : {}),
         audit: { ...opts.audit, onProgress: (p) => onProgress(p) },
       }),
     preview: (prepared) => previewChanges(prepared),
@@ -97,11 +100,12 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
     dispatch({ type: 'failed', message: err instanceof Error ? err.message : String(err), code: exitCodeFor(err) });
   };
 
-  const planFor = async (levels: Record<string, Level>, trust: Record<string, TrustLevel> = {}): Promise<PreparedFix> => {
-    const key = levelsKey(levels) + (Object.keys(trust).length ? JSON.stringify(Object.entries(trust).sort()) : '');
+  const planFor = async (levels: Record<string, Level>, trust: Record<string, TrustLevel> = {}, off: string[] = []): Promise<PreparedFix> => {
+    const key =
+      levelsKey(levels) + (Object.keys(trust).length ? JSON.stringify(Object.entries(trust).sort()) : '') + (off.length ? JSON.stringify([...off].sort()) : '');
     let prepared = plans.get(key);
     if (!prepared) {
-      prepared = await engine.prepare(new Map(Object.entries(levels)), () => {}, new Map(Object.entries(trust)));
+      prepared = await engine.prepare(new Map(Object.entries(levels)), () => {}, new Map(Object.entries(trust)), new Set(off));
       plans.set(key, prepared);
     }
     return prepared;
@@ -134,14 +138,19 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
         });
         return;
       }
-      case 'preview':
+      case 'local-changes':
         planFor(effect.levels, effect.trust)
+          .then((prepared) => dispatch({ type: 'local-ready', local: localChangesOf(prepared, engine.view) }))
+          .catch((err) => fail(dispatch, err));
+        return;
+      case 'preview':
+        planFor(effect.levels, effect.trust, effect.off)
           .then(async (prepared) => dispatch({ type: 'preview-ready', preview: previewOf(prepared, await engine.preview(prepared), engine.view) }))
           .catch((err) => fail(dispatch, err));
         return;
       case 'apply':
         abort = new AbortController();
-        planFor(effect.levels, effect.trust)
+        planFor(effect.levels, effect.trust, effect.off)
           .then(async (prepared) => {
             const outcome = await engine.apply(prepared, (e) => dispatch({ type: 'apply-event', event: applyEventView(e) }), abort!.signal);
             dispatch({ type: 'apply-done', summary: summaryOf(prepared, outcome, engine.view) });

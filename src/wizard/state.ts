@@ -85,6 +85,17 @@ export interface ProviderGuide {
   servers: string[];
 }
 
+/** A local least-privilege change the plan makes for the trust levels chosen; the user may turn it off. */
+export interface LocalChange {
+  /** `localChangeKey(kind, server)`. */
+  key: string;
+  server: string;
+  /** What it does, in a few words (`pin @pkg@1.2.3`, `read-only: GITHUB_READ_ONLY=1`). */
+  label: string;
+  /** Why, for the server's trust level. */
+  why: string;
+}
+
 export interface FileView {
   file: string;
   /** chmod planned: current and target mode. */
@@ -158,6 +169,8 @@ interface Chosen {
   trust: Record<string, TrustLevel>;
   /** Per secret fingerprint. */
   levels: Record<string, Level>;
+  /** Local changes the user turned off in the Scopes step (their keys). */
+  localOff: string[];
   help: boolean;
 }
 
@@ -165,7 +178,8 @@ export type WizardState =
   | { step: 'scan'; progress: ScanProgress | null; help: boolean }
   | (Chosen & { step: 'servers'; cursor: number; details: boolean })
   | (Chosen & { step: 'trust'; cursor: number })
-  | (Chosen & { step: 'scopes'; cursor: number })
+  /** local: null before it is asked for, 'loading' while the plan for the chosen trust is computed. */
+  | (Chosen & { step: 'scopes'; cursor: number; local: 'loading' | LocalChange[] })
   | (Chosen & { step: 'files' })
   /** preview: null while choosing levels, 'loading' while the plan is computed. */
   | (Chosen & { step: 'keychain'; cursor: number; preview: null | 'loading' | Preview; scroll: number })
@@ -194,18 +208,23 @@ export type WizardEvent =
   | { type: 'scan-done'; data: WizardData }
   | { type: 'failed'; message: string; code: number }
   | { type: 'preview-ready'; preview: Preview }
+  | { type: 'local-ready'; local: LocalChange[] }
   | { type: 'apply-event'; event: ApplyEventView }
   | { type: 'apply-done'; summary: SummaryData }
   /** Direct choices, for the plain-mode driver (the TUI gets there with cursor commands). */
   | { type: 'open-details'; index: number }
   | { type: 'set-trust'; id: string; level: TrustLevel }
-  | { type: 'set-level'; fingerprint: string; level: Level };
+  | { type: 'set-level'; fingerprint: string; level: Level }
+  | { type: 'set-local'; key: string; on: boolean };
 
 export type Effect =
   | { type: 'start-scan' }
   /** `trust`: the user's changes to the suggested levels, by server name (they go into the policy). */
-  | { type: 'preview'; levels: Record<string, Level>; trust: Record<string, TrustLevel> }
-  | { type: 'apply'; levels: Record<string, Level>; trust: Record<string, TrustLevel> }
+  /** The local changes the plan makes for these choices (for the Scopes step). */
+  | { type: 'local-changes'; levels: Record<string, Level>; trust: Record<string, TrustLevel> }
+  /** `off`: the local changes the user turned off. */
+  | { type: 'preview'; levels: Record<string, Level>; trust: Record<string, TrustLevel>; off: string[] }
+  | { type: 'apply'; levels: Record<string, Level>; trust: Record<string, TrustLevel>; off: string[] }
   | { type: 'stop-apply' }
   | { type: 'exit'; code: number };
 

@@ -37,8 +37,13 @@ function cycleTrust(level: TrustLevel, dir: 1 | -1): TrustLevel {
 }
 
 /** Common part of every step after the scan: what the user chose so far. */
-function chosen(s: Chosen): Pick<Chosen, 'data' | 'trust' | 'levels' | 'help'> {
-  return { data: s.data, trust: s.trust, levels: s.levels, help: false };
+function chosen(s: Chosen): Pick<Chosen, 'data' | 'trust' | 'levels' | 'localOff' | 'help'> {
+  return { data: s.data, trust: s.trust, levels: s.levels, localOff: s.localOff, help: false };
+}
+
+/** The Scopes step, with the plan's local changes for the trust chosen asked for. */
+function toScopes(s: Chosen): Transition {
+  return go({ ...chosen(s), step: 'scopes', cursor: 0, local: 'loading' }, { type: 'local-changes', levels: s.levels, trust: trustChanges(s) });
 }
 
 export function transition(state: WizardState, event: WizardEvent): Transition {
@@ -54,6 +59,7 @@ export function transition(state: WizardState, event: WizardEvent): Transition {
         data: event.data,
         trust: suggestedTrust(event.data),
         levels: recommendedLevels(event.data),
+        localOff: [],
         help: false,
         // The cursor starts on "Continue" (just after the last row): Enter alone moves on.
         cursor: event.data.servers.length,
@@ -63,6 +69,13 @@ export function transition(state: WizardState, event: WizardEvent): Transition {
       // Failed actions end in the summary (apply-done); this is the engine itself failing.
       if (state.step === 'summary' || state.step === 'cancelled') return stay(state);
       return stay({ step: 'error', message: event.message, code: event.code, help: false });
+    case 'local-ready':
+      return state.step === 'scopes' && state.local === 'loading' ? stay({ ...state, local: event.local }) : stay(state);
+    case 'set-local': {
+      if (state.step !== 'scopes' || state.local === 'loading' || !state.local.some((l) => l.key === event.key)) return stay(state);
+      const off = state.localOff.filter((k) => k !== event.key);
+      return stay({ ...state, localOff: event.on ? off : [...off, event.key] });
+    }
     case 'preview-ready':
       return state.step === 'keychain' && state.preview === 'loading' ? stay({ ...state, preview: event.preview, scroll: 0 }) : stay(state);
     case 'apply-event': {
@@ -147,21 +160,29 @@ function command(state: WizardState, cmd: Command): Transition {
         const level = cycleTrust(state.trust[server.id] ?? server.trust.suggested, cmd === 'left' ? -1 : 1);
         return stay({ ...state, trust: { ...state.trust, [server.id]: level } });
       }
-      if (cmd === 'accept') return stay({ ...chosen(state), step: 'scopes', cursor: 0 });
+      if (cmd === 'accept') return toScopes(state);
       if (cmd === 'back') return stay({ ...chosen(state), step: 'servers', cursor: rows, details: false });
       return stay(state);
     }
     case 'scopes': {
-      const rows = Math.max(state.data.providers.length - 1, 0);
+      // The cursor runs over the local changes, then the providers.
+      const local = state.local === 'loading' ? [] : state.local;
+      const rows = Math.max(local.length + state.data.providers.length - 1, 0);
       if (cmd === 'up') return stay({ ...state, cursor: clamp(state.cursor - 1, rows) });
       if (cmd === 'down') return stay({ ...state, cursor: clamp(state.cursor + 1, rows) });
+      if (cmd === 'toggle' || cmd === 'left' || cmd === 'right') {
+        const change = local[state.cursor];
+        if (!change) return stay(state);
+        const off = state.localOff.includes(change.key);
+        return stay({ ...state, localOff: off ? state.localOff.filter((k) => k !== change.key) : [...state.localOff, change.key] });
+      }
       if (cmd === 'accept') return stay({ ...chosen(state), step: 'files' });
       if (cmd === 'back') return stay({ ...chosen(state), step: 'trust', cursor: 0 });
       return stay(state);
     }
     case 'files':
       if (cmd === 'accept') return stay({ ...chosen(state), step: 'keychain', cursor: 0, preview: null, scroll: 0 });
-      if (cmd === 'back') return stay({ ...chosen(state), step: 'scopes', cursor: 0 });
+      if (cmd === 'back') return toScopes(state);
       return stay(state);
     case 'keychain': {
       if (state.preview === 'loading') return cmd === 'back' ? stay({ ...state, preview: null }) : stay(state);
@@ -181,14 +202,14 @@ function command(state: WizardState, cmd: Command): Transition {
         const level: Level = state.levels[secret.fingerprint] === 2 ? 1 : 2;
         return stay({ ...state, levels: { ...state.levels, [secret.fingerprint]: level } });
       }
-      if (cmd === 'accept') return go({ ...state, preview: 'loading' }, { type: 'preview', levels: state.levels, trust: trustChanges(state) });
+      if (cmd === 'accept') return go({ ...state, preview: 'loading' }, { type: 'preview', levels: state.levels, trust: trustChanges(state), off: state.localOff });
       if (cmd === 'back') return stay({ ...chosen(state), step: 'files' });
       return stay(state);
     }
     case 'confirm':
       if (cmd === 'accept') {
         const lines: ApplyLine[] = state.preview.labels.map((label, seq) => ({ seq, label, status: 'pending', subSteps: [] }));
-        return go({ ...chosen(state), step: 'applying', preview: state.preview, lines, stopping: false }, { type: 'apply', levels: state.levels, trust: trustChanges(state) });
+        return go({ ...chosen(state), step: 'applying', preview: state.preview, lines, stopping: false }, { type: 'apply', levels: state.levels, trust: trustChanges(state), off: state.localOff });
       }
       if (cmd === 'back') return stay({ ...chosen(state), step: 'keychain', cursor: 0, preview: state.preview, scroll: 0 });
       if (cmd === 'up') return stay({ ...state, scroll: Math.max(0, state.scroll - 1) });

@@ -76,6 +76,21 @@ describe('plain mode', () => {
     expect(await env.store.get('mcp-harden', 'STRIPE_SECRET_KEY')).toBeNull();
   }, 30_000);
 
+  it('a local change turned off in Scopes is not applied, and the rest of the plan is', async () => {
+    env = sandboxEngine();
+    const pick = (prefix: string) => (choices: Choice<unknown>[]) => choices.find((c) => c.name.startsWith(prefix))!.value;
+    const { prompts, printed } = scripted([
+      pick('Continue'), // servers
+      pick('Continue'), // trust
+      pick('Turn off: github:'),
+    ]);
+    expect(await runPlain(env.engine, prompts)).toBe(0);
+    expect(printed).toContainEqual(expect.stringMatching(/^ {2}\[ \] github: ask before its \d+ write tools/));
+    const actions = env.applied[0]!.plan.actions;
+    expect(actions.some((a) => a.kind === 'set-permissions' && a.servers.includes('github'))).toBe(false);
+    expect(actions.some((a) => a.kind === 'store-secret' && a.account === 'GITHUB_PERSONAL_ACCESS_TOKEN')).toBe(true);
+  }, 30_000);
+
   it('without a keychain says so, still applies what needs none, and exits 10 like `fix`', async () => {
     env = sandboxEngine({ keychain: 'missing-backend' });
     const { prompts, printed } = scripted();

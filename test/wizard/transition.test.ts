@@ -66,24 +66,24 @@ describe('transition', () => {
     ['servers', [], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
     ['trust', ['accept'], 'right', { step: 'trust', trust: { [data.servers[0]!.id]: 'limited', [data.servers[1]!.id]: 'untrusted' } }, []],
     ['trust', ['accept'], 'left', { step: 'trust', trust: { [data.servers[0]!.id]: 'untrusted', [data.servers[1]!.id]: 'untrusted' } }, []],
-    ['trust', ['accept'], 'accept', { step: 'scopes' }, []],
+    ['trust', ['accept'], 'accept', { step: 'scopes', local: 'loading' }, [{ type: 'local-changes', levels: { f1: 2, f2: 1 }, trust: {} }]],
     ['trust', ['accept'], 'back', { step: 'servers', cursor: 2 }, []],
     ['trust', ['accept'], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
     ['scopes', ['accept', 'accept'], 'accept', { step: 'files' }, []],
     ['scopes', ['accept', 'accept'], 'back', { step: 'trust' }, []],
     ['files', ['accept', 'accept', 'accept'], 'accept', { step: 'keychain', preview: null }, []],
-    ['files', ['accept', 'accept', 'accept'], 'back', { step: 'scopes' }, []],
+    ['files', ['accept', 'accept', 'accept'], 'back', { step: 'scopes', local: 'loading' }, [{ type: 'local-changes', levels: { f1: 2, f2: 1 }, trust: {} }]],
     ['files', ['accept', 'accept', 'accept'], 'toggle', { step: 'files' }, []],
     ['keychain', ['accept', 'accept', 'accept', 'accept'], 'toggle', { step: 'keychain', levels: { f1: 1, f2: 1 } }, []],
     ['keychain', ['accept', 'accept', 'accept', 'accept', 'down'], 'right', { step: 'keychain', levels: { f1: 2, f2: 2 } }, []],
-    ['keychain', ['accept', 'accept', 'accept', 'accept'], 'accept', { step: 'keychain', preview: 'loading' }, [{ type: 'preview', levels: { f1: 2, f2: 1 }, trust: {} }]],
+    ['keychain', ['accept', 'accept', 'accept', 'accept'], 'accept', { step: 'keychain', preview: 'loading' }, [{ type: 'preview', levels: { f1: 2, f2: 1 }, trust: {}, off: [] }]],
     ['keychain', ['accept', 'accept', 'accept', 'accept'], 'back', { step: 'files' }, []],
     ['keychain', ['accept', 'accept', 'accept', 'accept'], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
     ['keychain preview', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }], 'accept', { step: 'confirm', preview }, []],
     ['keychain preview', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }], 'back', { step: 'keychain', preview: null }, []],
     ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'back', { step: 'keychain', preview }, []],
     ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
-    ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'accept', { step: 'applying', stopping: false }, [{ type: 'apply', levels: { f1: 2, f2: 1 }, trust: {} }]],
+    ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'accept', { step: 'applying', stopping: false }, [{ type: 'apply', levels: { f1: 2, f2: 1 }, trust: {}, off: [] }]],
     ['applying', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept', 'accept'], 'cancel', { step: 'applying', stopping: true }, [{ type: 'stop-apply' }]],
     ['applying', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept', 'accept'], 'accept', { step: 'applying', stopping: false }, []],
     ['help', [], 'help', { step: 'servers', help: true }, []],
@@ -101,10 +101,34 @@ describe('transition', () => {
     expect(state.step).toBe('applying');
     expect(effects).toEqual([
       { type: 'start-scan' },
-      { type: 'preview', levels: recommendedLevels(data), trust: {} },
-      { type: 'apply', levels: recommendedLevels(data), trust: {} },
+      { type: 'local-changes', levels: recommendedLevels(data), trust: {} },
+      { type: 'preview', levels: recommendedLevels(data), trust: {}, off: [] },
+      { type: 'apply', levels: recommendedLevels(data), trust: {}, off: [] },
     ]);
     expect(recommendedLevels(data)).toEqual({ f1: 2, f2: 1 });
+  });
+
+  it('Space on a local change in Scopes turns it off; it travels with the preview and apply effects; Space again turns it back on', () => {
+    const local = [
+      { key: 'pin-version\0b', server: 'b', label: 'pin "b" to b@1.0.0', why: 'the version this machine runs now' },
+      { key: 'set-read-only\0b', server: 'b', label: 'read-only "b": --read-only', why: 'an untrusted server gets no tool that changes anything' },
+    ];
+    const scopes = at(['accept', 'accept', { type: 'local-ready', local }]);
+    expect(scopes).toMatchObject({ step: 'scopes', local, localOff: [] });
+    const off = run(scopes, ['down', 'toggle']).state;
+    expect(off).toMatchObject({ step: 'scopes', localOff: ['set-read-only\0b'] });
+    // The cursor stops at the last row (no provider rows in this data).
+    expect(run(off, ['down', 'down']).state).toMatchObject({ cursor: 1 });
+    const { effects } = run(off, ['accept', 'accept', 'accept']);
+    expect(effects.at(-1)).toEqual({ type: 'preview', levels: recommendedLevels(data), trust: {}, off: ['set-read-only\0b'] });
+    expect(run(off, ['toggle']).state).toMatchObject({ localOff: [] });
+    // Coming back to Scopes asks for the changes again (the trust may have changed) and keeps the choice.
+    const back = run(off, ['accept', 'back']);
+    expect(back.state).toMatchObject({ step: 'scopes', local: 'loading', localOff: ['set-read-only\0b'] });
+    expect(back.effects).toEqual([{ type: 'local-changes', levels: recommendedLevels(data), trust: {} }]);
+    // The plain-mode event sets it directly, only for a change the step shows.
+    expect(transition(scopes, { type: 'set-local', key: 'pin-version\0b', on: false }).state).toMatchObject({ localOff: ['pin-version\0b'] });
+    expect(transition(scopes, { type: 'set-local', key: 'nope', on: false }).state).toBe(scopes);
   });
 
   it('a trust level the user changes travels, by server name, with the preview and apply effects', () => {

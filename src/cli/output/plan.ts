@@ -56,8 +56,14 @@ export function describeAction(a: Action, secrets: PlannedSecret[], view: PlanVi
       return `pin         "${a.server}" in ${p(a.file)} to the version it runs: ${a.to}`;
     case 'set-read-only':
       return `read-only   "${a.server}" (${a.trust}) in ${p(a.file)}: ${readOnlyWhat(a)}`;
+    case 'narrow-roots':
+      return `roots       "${a.server}" in ${p(a.file)}: ${a.roots.join(', ')} → ${tildify(a.to, view.home)}`;
+    case 'set-toolsets':
+      return `toolsets    "${a.server}" (${a.trust}) in ${p(a.file)}: ${toolsetsWhat(a)}`;
     case 'set-permissions':
       return `permissions ${p(a.file)}: ${[a.ask.length ? `ask ${a.ask.length}` : '', a.deny.length ? `deny ${a.deny.length}` : ''].filter(Boolean).join(', ')} write tool${a.ask.length + a.deny.length === 1 ? '' : 's'} of ${a.servers.map((x) => `"${x}"`).join(', ')}`;
+    case 'set-tool-rules':
+      return `tool rules  "${a.server}" (${a.trust}) in ${p(a.file)}: ${toolRulesWhat(a)}`;
     case 'write-policy':
       return `policy      write ${p(a.file)} (secret-free; committing it is your call)`;
     case 'add-server':
@@ -68,6 +74,20 @@ export function describeAction(a: Action, secrets: PlannedSecret[], view: PlanVi
 /** The switch a set-read-only action sets, as the user would type it (no secret: catalog values). */
 export function readOnlyWhat(a: Extract<Action, { kind: 'set-read-only' }>): string {
   return [...Object.entries(a.env).map(([k, v]) => `${k}=${v}`), ...a.args].join(' ');
+}
+
+/** The fields a set-tool-rules action changes, shortly: `trust false, excludeTools +3, autoApprove -1`. */
+export function toolRulesWhat(a: Extract<Action, { kind: 'set-tool-rules' }>): string {
+  return [
+    ...a.set.map((b) => `${b.field} ${b.value}`),
+    ...a.add.map((x) => `${x.field} +${x.tools.length}`),
+    ...a.remove.map((x) => `${x.field} -${x.tools.length}`),
+  ].join(', ');
+}
+
+/** The tool groups a set-toolsets action sets, as the user would type them (catalog values). */
+export function toolsetsWhat(a: Extract<Action, { kind: 'set-toolsets' }>): string {
+  return a.arg ?? `${a.env}=${a.value}`;
 }
 
 export function renderPlan(

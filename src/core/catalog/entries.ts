@@ -61,7 +61,12 @@ export const CATALOG: readonly CatalogEntry[] = [
         '--lockdown-mode is a content filter, not an authorization boundary.',
       ],
     },
-    toolsets: { env: 'GITHUB_TOOLSETS' },
+    // Default toolsets are context, repos, issues, pull_requests, users; GITHUB_TOOLSETS wins over
+    // --toolsets (reference B, github row). Per level, the groups the token suggested for that level
+    // can use (scopes.fineGrained): limited reads contents, issues and pull requests (the read-only
+    // switch already hides the writes); untrusted reads contents only. `users` (user search) is left
+    // out of both: no workspace task needs it.
+    toolsets: { env: 'GITHUB_TOOLSETS', flag: '--toolsets', limited: 'context,repos,issues,pull_requests', untrusted: 'context,repos' },
     writeTools: [
       'create_or_update_file',
       'push_files',
@@ -84,7 +89,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       revoke: 'https://github.com/settings/personal-access-tokens',
     },
     verify: GITHUB_VERIFY,
-    inferred: ['scopes.fineGrained', 'writeTools', 'readOnly.headers'],
+    inferred: ['scopes.fineGrained', 'writeTools', 'readOnly.headers', 'toolsets.limited', 'toolsets.untrusted'],
     sources: [
       '[V] github/github-mcp-server@64a49f34d076 README, docs/scope-filtering.md, docs/server-configuration.md, cmd/github-mcp-server/main.go',
       '[V] trufflehog analyzers/github',

@@ -54,6 +54,19 @@ export interface ReadOnlySwitches {
   notes?: string[];
 }
 
+/** An env var that selects tool groups (`GITHUB_TOOLSETS`). */
+export interface CatalogToolsets {
+  env: string;
+  /** The value that makes the server read-only, if it has one (then the read-only switch sets it). */
+  readOnlyValue?: string;
+  /** The command-line option that sets the same thing (`--toolsets`): a server given it keeps the user's choice. */
+  flag?: string;
+  /** The least tool groups for a `limited` server, comma-separated as the env var takes them. */
+  limited?: string;
+  /** The least tool groups for an `untrusted` server; never more than `limited`. */
+  untrusted?: string;
+}
+
 /** A template for a token-creation URL whose query names the scopes and the token's label. */
 export interface PrefillTemplate {
   url: string;
@@ -109,8 +122,8 @@ export interface CatalogEntry {
   };
   scopes: CatalogScopes;
   readOnly: ReadOnlySwitches;
-  /** An env var that selects tool groups, and its read-only value if the server has one. */
-  toolsets?: { env: string; readOnlyValue?: string };
+  /** An env var that selects tool groups, and what it is set to per trust level. */
+  toolsets?: CatalogToolsets;
   /** Tools that change something at the provider or on disk. */
   writeTools: string[];
   links: CatalogLinks;

@@ -15,6 +15,7 @@ const URL_PATTERN = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(\/[A-Za-z0-9._~-]+)*$/;
 const COMMAND = /^[a-z0-9][a-z0-9._-]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SOURCE = /^\[(V|D|I)\] \S/;
+const TOOLSET_LIST = /^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$/;
 
 function isHttpsLink(s: string): boolean {
   try {
@@ -92,7 +93,20 @@ function checkEntry(e: CatalogEntry, ids: Set<string>, byId: Map<string, Catalog
   for (const [k] of Object.entries(e.readOnly.env ?? {})) if (!ENV.test(k)) bad(`readOnly.env ${k} is not an env var name`);
   for (const [k] of Object.entries(e.readOnly.headers ?? {})) if (!HEADER.test(k)) bad(`readOnly.headers ${k} is not a header name`);
   if (e.readOnly.args && !nonEmptyStrings(e.readOnly.args)) bad('readOnly.args holds an empty string');
-  if (e.toolsets && !ENV.test(e.toolsets.env)) bad(`toolsets.env ${e.toolsets.env} is not an env var name`);
+  if (e.toolsets) {
+    const t = e.toolsets;
+    if (!ENV.test(t.env)) bad(`toolsets.env ${t.env} is not an env var name`);
+    if (t.flag !== undefined && !/^--[a-z][a-z0-9-]*$/.test(t.flag)) bad(`toolsets.flag ${t.flag} is not a --long option`);
+    for (const level of ['limited', 'untrusted'] as const) {
+      const v = t[level];
+      if (v !== undefined && !TOOLSET_LIST.test(v)) bad(`toolsets.${level} must be tool group names joined by commas`);
+    }
+    // A less trusted server never gets a tool group a more trusted one would not.
+    if (t.limited !== undefined && t.untrusted !== undefined) {
+      const limited = t.limited.split(',');
+      for (const g of t.untrusted.split(',')) if (!limited.includes(g)) bad(`toolsets.untrusted has ${g}, which toolsets.limited lacks`);
+    }
+  }
 
   if (!nonEmptyStrings(e.writeTools)) bad('writeTools holds an empty string');
   for (const d of duplicates(e.writeTools)) bad(`writeTools lists ${d} twice`);

@@ -248,7 +248,26 @@ function readServer(
   if ((disabled?.t === 'scalar' && disabled.value === true) || (enabled?.t === 'scalar' && enabled.value === false)) {
     server.disabled = true;
   }
+  const toolSettings = readToolSettings(entry);
+  if (toolSettings) server.toolSettings = toolSettings;
   return server;
+}
+
+/** Per-server fields that decide which tools a client asks about, hides or runs unasked. */
+const TOOL_LIST_KEYS = ['excludeTools', 'includeTools', 'disabled_tools', 'enabled_tools', 'autoApprove', 'alwaysAllow', 'disabledTools'];
+
+function readToolSettings(entry: LObject): Server['toolSettings'] {
+  const lists: { [key: string]: string[] | null } = {};
+  for (const key of TOOL_LIST_KEYS) {
+    const node = member(entry, key);
+    if (node === undefined) continue;
+    const items = node.t === 'array' ? node.items.map((i) => (i.t === 'scalar' && typeof i.value === 'string' ? i.value : undefined)) : [undefined];
+    lists[key] = items.every((i): i is string => i !== undefined) ? items : null;
+  }
+  const trust = member(entry, 'trust');
+  const flag = trust?.t === 'scalar' && typeof trust.value === 'boolean' ? trust.value : undefined;
+  if (flag === undefined && !Object.keys(lists).length) return undefined;
+  return { ...(flag !== undefined ? { trust: flag } : {}), lists };
 }
 
 /** The server's URL field and the transport it implies when there is no `type`. */

@@ -11,7 +11,7 @@ import { editYaml } from './yaml.js';
 
 export { EditError } from './errors.js';
 export { applyEdits, type TextEdit } from './text.js';
-export type { AppendObjectChange, ConfigChange, EditChange, JsonValue, SetObjectChange } from './types.js';
+export type { AppendObjectChange, ConfigChange, EditChange, JsonValue, SetBooleanChange, SetObjectChange } from './types.js';
 export { appendGitignore, editDotenv, removeLines } from './lines.js';
 
 /**
@@ -24,8 +24,9 @@ export function editConfig(format: ConfigFormat, text: string, changes: readonly
     if (change.path.length === 0) throw new EditError('Cannot replace a whole document');
     if (change.op === 'append-object' && format !== 'json') throw new EditError(`Cannot append an object in a ${format.toUpperCase()} document`);
     if (change.op === 'set-object' && format !== 'json') throw new EditError(`Cannot set an object in a ${format.toUpperCase()} document`);
+    if (change.op === 'set-boolean' && format !== 'json') throw new EditError(`Cannot set a boolean in a ${format.toUpperCase()} document`);
   }
-  // Only JSON takes append-object and set-object (checked above).
+  // Only JSON takes append-object, set-object and set-boolean (checked above).
   const basic = changes as readonly ConfigChange[];
   const after = format === 'json' ? editJson(text, changes) : format === 'toml' ? editToml(text, basic) : editYaml(text, basic);
   verifyEdit(format, text, after, changes);

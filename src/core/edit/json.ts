@@ -89,7 +89,11 @@ function editOne(text: string, change: EditChange, formatting: FormattingOptions
   }
 
   const valueText =
-    change.op === 'set-string' ? JSON.stringify(change.value) : inlineArray(text, node?.type === 'array' ? node : undefined, change.value);
+    change.op === 'set-string'
+      ? JSON.stringify(change.value)
+      : change.op === 'set-boolean'
+        ? String(change.value)
+        : inlineArray(text, node?.type === 'array' ? node : undefined, change.value);
 
   if (node !== undefined) {
     if (change.op === 'set-string' && node.type !== 'string') {
@@ -97,6 +101,9 @@ function editOne(text: string, change: EditChange, formatting: FormattingOptions
     }
     if (change.op === 'set-string-array' && node.type !== 'array') {
       throw new EditError(`Cannot set ${where}: the value there is not an array`);
+    }
+    if (change.op === 'set-boolean' && node.type !== 'boolean') {
+      throw new EditError(`Cannot set ${where}: the value there is not a boolean`);
     }
     if (change.op === 'set-string-array' && hasNewline(text, node)) {
       // A multi-line array stays multi-line, one item a line, indented like the file.
@@ -129,14 +136,14 @@ function editOne(text: string, change: EditChange, formatting: FormattingOptions
     return applyEdits(text, [edit]);
   }
   const own = insertOnOwnLine(text, parent, last, (indent, unit, eol) =>
-    change.op === 'set-string'
-      ? JSON.stringify(change.value)
+    change.op === 'set-string' || change.op === 'set-boolean'
+      ? valueText
       : change.value.length === 0
         ? '[]'
         : `[${eol}${change.value.map((v) => indent + unit + JSON.stringify(v)).join(`,${eol}`)}${eol}${indent}]`,
   formatting);
   if (own !== undefined) return applyEdits(text, own);
-  const value = change.op === 'set-string' ? change.value : [...change.value];
+  const value = change.op === 'set-string' || change.op === 'set-boolean' ? change.value : [...change.value];
   return applyEdits(text, modify(text, path, value, { formattingOptions: formatting }));
 }
 

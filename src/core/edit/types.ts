@@ -25,5 +25,11 @@ export type JsonValue = string | number | boolean | null | readonly JsonValue[] 
  */
 export type SetObjectChange = { op: 'set-object'; path: DocPath; value: { readonly [key: string]: JsonValue } };
 
+/**
+ * Sets a boolean: replaces the one at `path`, or adds the key to an existing object (Gemini's
+ * per-server `trust`). JSON documents only.
+ */
+export type SetBooleanChange = { op: 'set-boolean'; path: DocPath; value: boolean };
+
 /** Every change editConfig takes: the ConfigChange ops for any format, and JSON-only additions. */
-export type EditChange = ConfigChange | AppendObjectChange | SetObjectChange;
+export type EditChange = ConfigChange | AppendObjectChange | SetObjectChange | SetBooleanChange;

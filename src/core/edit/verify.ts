@@ -72,7 +72,7 @@ export function expectedAfter(tree: unknown, changes: readonly EditChange[]): un
       if (Array.isArray(container) && typeof last === 'number') container.splice(last, 1);
       else delete container[last];
     } else {
-      container[last] = change.op === 'set-string' ? change.value : [...change.value];
+      container[last] = change.op === 'set-string' || change.op === 'set-boolean' ? change.value : [...change.value];
     }
   }
   return root;
