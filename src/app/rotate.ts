@@ -263,12 +263,12 @@ export class RotateSession {
   }
 
   /** The actions that put the new value in place of the old everywhere; reads nothing but the scan. */
-  plan(c: RotateCandidate, newValue: string): Plan {
+  plan(c: RotateCandidate, newValue: string, opts: { removeHistory?: boolean } = {}): Plan {
     const newFp = fingerprint(newValue);
     const oldFp = c.fingerprint;
     const newKind = checkShape(newValue, { provider: c.provider, key: c.name }).kind ?? c.kind;
     const hits = this.details.hits.filter((h) => fingerprint(h.detection.value) === oldFp);
-    const { plan } = planMigration(this.report, { ...this.details, hits }, this.#planOptions({ levels: new Map([[oldFp, 2]]), removeHistory: true }));
+    const { plan } = planMigration(this.report, { ...this.details, hits }, this.#planOptions({ levels: new Map([[oldFp, 2]]), ...(opts.removeHistory ? { removeHistory: true } : {}) }));
     const stores: Action[] = [];
     const rest: Action[] = [];
     const accounts = new Set<string>();
@@ -308,12 +308,18 @@ export class RotateSession {
   async apply(
     c: RotateCandidate,
     newValue: string,
-    opts: { onEvent?(e: ApplyEvent): void; signal?: AbortSignal; resolvesTo?(service: string, account: string, value: string): Promise<boolean> } = {},
+    opts: {
+      onEvent?(e: ApplyEvent): void;
+      signal?: AbortSignal;
+      resolvesTo?(service: string, account: string, value: string): Promise<boolean>;
+      /** Shell-history lines holding the old value go too (only when the user chose it, DESIGN §5). */
+      removeHistory?: boolean;
+    } = {},
   ): Promise<RotateOutcome> {
     const value = newValue.trim();
     const check = this.checkNew(c, value);
     if (!check.ok) throw new UsageError(`the new value of ${c.name} was refused: ${check.problems.join('; ')}`);
-    const plan = this.plan(c, value);
+    const plan = this.plan(c, value, { ...(opts.removeHistory ? { removeHistory: true } : {}) });
     const host = this.host;
     let launcher: RotateOutcome['launcher'];
     if (plan.actions.some((a) => a.kind === 'rewrite-config' && a.launcher)) {

@@ -35,6 +35,7 @@ interface RotateCliFlags {
   reportToGithub?: boolean;
   revokeFirst?: boolean;
   history?: boolean;
+  removeHistory?: boolean;
 }
 
 interface GlobalOptions {
@@ -451,6 +452,8 @@ invalid · 2 usage (no ${POLICY_FILE}, or no terminal without --yes) · 10 no us
           { ...opts, json: globals.json, plain: globals.plain },
           {
             readStdin: async () => {
+              // Typed at a terminal the values would be echoed in clear: without --yes they are asked for masked.
+              if (process.stdin.isTTY) throw new UsageError('onboard --yes reads NAME=value lines from a pipe or file (`mcp-harden onboard --yes < secrets.env`); on a terminal, drop --yes to type each value masked');
               const chunks: Buffer[] = [];
               for await (const c of process.stdin) chunks.push(c as Buffer);
               return Buffer.concat(chunks).toString('utf8');
@@ -494,6 +497,7 @@ invalid · 2 usage (no ${POLICY_FILE}, or no terminal without --yes) · 10 no us
     .option('--report-to-github', 'report the old GitHub token to GitHub’s public credential-revocation API (revokes it at once)')
     .option('--revoke-first', 'revoke the old token before switching (the leak is public or abuse is suspected)')
     .option('--no-history', 'do not search the git history for the old value')
+    .option('--remove-history', 'also remove the shell-history lines that hold the old value (the guided flow asks)')
     .addHelpText(
       'after',
       `

@@ -71,8 +71,15 @@ export function plainPrompter(io: PlainPrompterIo, opts: { now?: () => number } 
         return confirm({ message: q.message, default: q.default }, context);
       });
     },
-    async task<T>(label: string, work: (update: (text: string) => void) => Promise<T>): Promise<T> {
+    async task<T>(label: string, work: (update: (text: string) => void, stop: AbortSignal) => Promise<T>): Promise<T> {
       print(`${label}…`);
+      // Ctrl+C while no prompt is open: the work stops between its steps (the prompt's own Ctrl+C cancels a question).
+      const stop = new AbortController();
+      const onSigint = () => {
+        print('Stopping after the current step…');
+        stop.abort();
+      };
+      process.once('SIGINT', onSigint);
       let last = now();
       const update = (text: string) => {
         // Lines, not a redrawn status: at most one every PROGRESS_EVERY_MS, so a reader keeps up.
@@ -81,12 +88,14 @@ export function plainPrompter(io: PlainPrompterIo, opts: { now?: () => number } 
         print(`  ${text}`);
       };
       try {
-        const result = await work(update);
+        const result = await work(update, stop.signal);
         print(`${PREFIX.ok}${label}: done`);
         return result;
       } catch (err) {
         print(`${PREFIX.error}${label}: failed`);
         throw err;
+      } finally {
+        process.off('SIGINT', onSigint);
       }
     },
     // Each prompt gives the terminal back when it is answered: nothing is left to restore.

@@ -16,6 +16,8 @@ export interface RotateCliOptions {
   revokeFirst?: boolean;
   /** commander's `--no-history`: false skips the git history search. */
   history?: boolean;
+  /** Also remove shell-history lines holding the old value. */
+  removeHistory?: boolean;
   json?: boolean;
   plain?: boolean;
 }
@@ -66,9 +68,11 @@ export function outcomeLines(session: Pick<RotateSession, 'display'>, o: RotateO
     const resolves = i.resolves === null ? '' : i.resolves ? ', launcher resolves it' : ', the launcher does NOT resolve it';
     out.push(`${i.holdsNew ? '✓' : '✗'} mcp-harden/${i.account} ${i.holdsNew ? 'holds the new value' : 'does not hold the new value'}${resolves}`);
   }
-  if (o.references.length) out.push(`✓ ${o.references.length} config reference${o.references.length === 1 ? '' : 's'} now resolve to the new value`);
-  for (const p of o.leftOld) out.push(`✗ the old value is still in ${placeLine(session, p)}`);
-  if (!o.leftOld.length) out.push('✓ no copy of the old value is left on disk');
+  if (o.references.length) out.push(`✓ ${o.references.length === 1 ? '1 config reference now resolves' : `${o.references.length} config references now resolve`} to the new value`);
+  const [history, other] = [o.leftOld.filter((p) => p.kind === 'history'), o.leftOld.filter((p) => p.kind !== 'history')];
+  for (const p of other) out.push(`✗ the old value is still in ${placeLine(session, p)}`);
+  for (const p of history) out.push(`! the old value is still in ${placeLine(session, p)} (--remove-history removes such lines)`);
+  if (!other.length) out.push(history.length ? '✓ no copy of the old value is left on disk outside shell history' : '✓ no copy of the old value is left on disk');
   for (const p of o.dangling) out.push(`✗ ${placeLine(session, p)} names a keychain item that does not exist`);
   return out;
 }
@@ -76,7 +80,9 @@ export function outcomeLines(session: Pick<RotateSession, 'display'>, o: RotateO
 /** Exit code of a finished rotation: 0 only when every check passed. */
 export function rotationExit(o: RotateOutcome): number {
   if (o.apply.cancelled) return EXIT.cancelled;
-  const bad = o.apply.failed.length || o.leftOld.length || o.dangling.length || o.items.some((i) => !i.holdsNew || i.resolves === false);
+  // Shell-history lines go only when the user chose it (DESIGN §5): left, they are said, not failed.
+  const left = o.leftOld.filter((p) => p.kind !== 'history');
+  const bad = o.apply.failed.length || left.length || o.dangling.length || o.items.some((i) => !i.holdsNew || i.resolves === false);
   return bad ? EXIT.failure : 0;
 }
 
@@ -108,6 +114,8 @@ export async function runRotate(deps: RotateDeps, audit: AuditOptions, name: str
 }
 
 async function runScripted(deps: RotateDeps, audit: AuditOptions, name: string, cli: RotateCliOptions, out: (s: string) => Promise<void>): Promise<number> {
+  // Typed at a terminal, the value would be echoed in clear: the guided form asks for it masked.
+  if (process.stdin.isTTY) throw new UsageError('--value-stdin reads a pipe: `printf %s "$TOKEN" | mcp-harden rotate NAME --value-stdin --yes`; on a terminal, run `mcp-harden rotate NAME` to type it masked');
   const newValue = valueFromStdin(await readAllStdin());
   const { RotateSession } = await import('../app/rotate.js');
   const say = (line: string) => process.stderr.write(line + '\n');
@@ -147,9 +155,23 @@ async function runScripted(deps: RotateDeps, audit: AuditOptions, name: string, 
     await out(['Used in:', ...usageLines(session, usage).map((l) => `  ${l}`), ...(history ? historyLines(history) : [])].join('\n') + '\n');
     if (online) await out(`New value: ${online.status === 'ok' ? 'works' : 'could not be checked'} — ${online.detail}\n`);
   }
-  const outcome = await session.apply(c, newValue, { onEvent: progress });
-  const reportedAfter = cli.revokeFirst ? undefined : await report();
+  const controller = new AbortController();
+  const onSigint = () => {
+    say('\nStopping after the current action…');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let outcome: RotateOutcome;
+  try {
+    outcome = await session.apply(c, newValue, { onEvent: progress, signal: controller.signal, ...(cli.removeHistory ? { removeHistory: true } : {}) });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  // Reported only once every consumer uses the new token: reporting revokes the old one at once.
+  const switched = rotationExit(outcome) === 0;
+  const reportedAfter = cli.revokeFirst || !switched ? undefined : await report();
   const reported = reportedFirst ?? reportedAfter;
+  const notReported = cli.reportToGithub && !cli.revokeFirst && !switched;
   const link = revoke.revokeLink(c.provider, c.name, c.kind);
   const dead = cli.online && (cli.revokeFirst || reported?.status === 'accepted') ? await session.withOldValue(c, (v) => revoke.checkRevoked(v, c)) : undefined;
   const code = rotationExit(outcome);
@@ -166,7 +188,7 @@ async function runScripted(deps: RotateDeps, audit: AuditOptions, name: string, 
           items: outcome.items,
           leftOld: outcome.leftOld,
           dangling: outcome.dangling,
-          ...(reported ? { reportedToGithub: reported } : {}),
+          ...(reported ? { reportedToGithub: reported } : notReported ? { reportedToGithub: { status: 'not-sent', detail: 'the rotation did not complete' } } : {}),
           ...(dead ? { oldValue: dead } : {}),
           revoke: link ?? null,
           undo: `mcp-harden undo ${outcome.apply.runId}`,
@@ -180,8 +202,9 @@ async function runScripted(deps: RotateDeps, audit: AuditOptions, name: string, 
   }
   const lines = outcomeLines(session, outcome);
   if (reported) lines.push(`${reported.status === 'accepted' ? '✓' : '!'} reported to GitHub's credential revocation API: ${reported.detail}`);
+  if (notReported) lines.push('! not reported to GitHub: some consumers may still use the old token; fix what is listed above and run rotate again');
   if (dead) lines.push(`${dead.status === 'revoked' ? '✓' : '!'} old value: ${dead.detail}`);
-  if (code === 0 && !reported) {
+  if (code === 0 && reported?.status !== 'accepted') {
     lines.push(`Now revoke the old token at the provider${link ? `: ${link}` : ''}. Every consumer already uses the new one.`);
   }
   lines.push(`Run ${outcome.apply.runId} · undo: mcp-harden undo ${outcome.apply.runId}`);

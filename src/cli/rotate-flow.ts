@@ -90,7 +90,12 @@ export async function rotateWith(p: Prompter, deps: RotateDeps, audit: AuditOpti
     p.say('The provider refused it: paste another one.', 'warn');
   }
 
-  const plan = session.plan(c, newValue);
+  const inHistory = usage.places.filter((x) => x.kind === 'history').length;
+  const removeHistory =
+    cli.removeHistory ??
+    (inHistory > 0 &&
+      (await p.confirm({ message: `Also remove the ${inHistory} shell-history line${inHistory === 1 ? '' : 's'} holding the old value?`, default: false })));
+  const plan = session.plan(c, newValue, { removeHistory });
   const view: PlanView = { color: false, width: 100, home: audit.host.home, workspace: audit.workspace };
   p.say(`The plan (${plan.actions.length} actions, journaled; \`mcp-harden undo\` reverts it):`);
   for (const a of plan.actions) p.say(`  • ${describeAction(a, [], view)}`);
@@ -99,8 +104,10 @@ export async function rotateWith(p: Prompter, deps: RotateDeps, audit: AuditOpti
     p.say('Nothing was changed.', 'muted');
     return EXIT.cancelled;
   }
-  const outcome = await p.task('Switching every consumer to the new token', (update) =>
+  const outcome = await p.task('Switching every consumer to the new token', (update, stop) =>
     session.apply(c, newValue, {
+      signal: stop,
+      removeHistory,
       onEvent: (e: ApplyEvent) => {
         if (e.type === 'start') update(describeAction(e.action, [], view));
         if (e.type === 'done') p.say(`${describeAction(e.action, [], view)}${e.message ? ` — ${e.message}` : ''}`, 'ok');
@@ -111,10 +118,12 @@ export async function rotateWith(p: Prompter, deps: RotateDeps, audit: AuditOpti
   );
   for (const l of outcomeLines(session, outcome)) sayMarked(p, l);
   const code = rotationExit(outcome);
-  if (code === 0 && order === 'switch-first') await revokeOld(p, session, c, link, online);
+  // The run id first: whatever is asked next, the way back has been said.
   p.say(`Run ${outcome.apply.runId} · undo: mcp-harden undo ${outcome.apply.runId}`, 'muted');
   const clients = [...new Set(outcome.references.flatMap((r) => (r.client ? [CLIENT_LABELS[r.client]] : [])))];
   if (clients.length) p.say(`Restart ${clients.join(', ')} so running servers pick up the new value.`);
+  if (code === 0 && order === 'switch-first') await revokeOld(p, session, c, link, online);
+  else if (code !== 0 && order === 'switch-first') p.say('Not every consumer uses the new token yet: fix what is listed above before you revoke the old one.', 'warn');
   return code;
 }
 

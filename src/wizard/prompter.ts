@@ -24,8 +24,11 @@ export interface Prompter {
   secret(q: { message: string; validate?(value: string): true | string }): Promise<string>;
   /** Yes or no; Enter gives `default`. */
   confirm(q: { message: string; default: boolean }): Promise<boolean>;
-  /** Something slow, with live progress text, so the screen never looks frozen. */
-  task<T>(label: string, work: (update: (text: string) => void) => Promise<T>): Promise<T>;
+  /**
+   * Something slow, with live progress text, so the screen never looks frozen. `stop` is aborted
+   * when the user asks to stop meanwhile (q, Ctrl+C): work that can stop between steps watches it.
+   */
+  task<T>(label: string, work: (update: (text: string) => void, stop: AbortSignal) => Promise<T>): Promise<T>;
   /** Restores the terminal. */
   close(): Promise<void>;
 }

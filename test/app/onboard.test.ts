@@ -399,7 +399,7 @@ describe('onboard on a terminal', () => {
         confirms.push(q.message);
         return q.default;
       },
-      task: (_label, work) => work(() => {}),
+      task: (_label, work) => work(() => {}, new AbortController().signal),
       close: async () => {},
     };
     const code = await runOnboard(

@@ -56,7 +56,7 @@ function scripted(answers: Answer[]) {
       const a = next('confirm', q.message);
       return typeof a === 'boolean' ? a : q.default;
     },
-    task: (_label, work) => work(() => {}),
+    task: (_label, work) => work(() => {}, new AbortController().signal),
     close: async () => {},
   };
   return { p, asked, said };

@@ -53,6 +53,8 @@ export const TONE_MARK: Record<Tone, string> = { plain: '', title: '', ok: '✓ 
 
 export function createFlow(title: string): { store: FlowStore; prompter: Omit<Prompter, 'close'>; dispose(): void } {
   let state: FlowState = { title, lines: [], question: null, task: null, stopping: false };
+  /** Aborted when the user asks to stop while a task runs. */
+  let taskStop: AbortController | undefined;
   const listeners = new Set<() => void>();
   let nextId = 1;
   // Rejects the open question; set while one is open.
@@ -99,7 +101,10 @@ export function createFlow(title: string): { store: FlowStore; prompter: Omit<Pr
     },
     cancel() {
       if (rejectOpen) rejectOpen(new FlowCancelled());
-      else if (!state.stopping) set({ stopping: true });
+      else if (!state.stopping) {
+        set({ stopping: true });
+        taskStop?.abort();
+      }
     },
   };
 
@@ -145,15 +150,16 @@ export function createFlow(title: string): { store: FlowStore; prompter: Omit<Pr
         answer: (yes) => done(yes, yes ? 'Yes' : 'No'),
       }));
     },
-    async task<T>(label: string, work: (update: (text: string) => void) => Promise<T>): Promise<T> {
+    async task<T>(label: string, work: (update: (text: string) => void, stop: AbortSignal) => Promise<T>): Promise<T> {
       if (state.stopping) throw new FlowCancelled();
       if (state.question || state.task) throw new Error('a guided flow asks one thing at a time');
       set({ task: { label, progress: '' } });
       const update = (text: string) => {
         if (state.task) set({ task: { label, progress: text } });
       };
+      taskStop = new AbortController();
       try {
-        const result = await work(update);
+        const result = await work(update, taskStop.signal);
         set({ task: null, lines: [...state.lines, { id: nextId++, text: label, tone: 'ok' }] });
         return result;
       } catch (err) {
