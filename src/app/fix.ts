@@ -57,6 +57,8 @@ export interface PreparedFix {
   interrupted: RunInfo[];
   /** Every secret value the audit saw, in memory only: previews mask them all. */
   values: string[];
+  /** The scan's details (values included, in memory only): the wizard's online check reads them. */
+  details: AuditDetails;
 }
 
 /** Audits and plans; reads the keychain (which accounts exist) but changes nothing. */
@@ -118,7 +120,7 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
   // Planning creates nothing: the state directory is made when a run begins.
   const dir = stateDirPath(host);
   const interrupted = await new Journal({ stateDir: dir }).findInterrupted();
-  return { report, plan, secrets, store, ...(keychainError ? { keychainError } : {}), launcherPath, stateDir: dir, interrupted, values };
+  return { report, plan, secrets, store, ...(keychainError ? { keychainError } : {}), launcherPath, stateDir: dir, interrupted, values, details };
 }
 
 /** Claude Code settings files whose directory exists (a file there is created when missing). */

@@ -107,7 +107,11 @@ async function ask(state: WizardState, p: PlainPrompts): Promise<Next> {
       return asEvents(answer);
     }
     case 'scopes': {
-      if (state.local === 'loading') return 'wait';
+      if (state.local === 'loading' || state.online === 'checking') return 'wait';
+      if (Array.isArray(state.online)) {
+        p.print('\nOnline check of the tokens:');
+        for (const l of state.online) p.print(`  ${l.tone === 'ok' ? 'ok' : l.tone === 'bad' ? 'PROBLEM' : 'note'}: ${l.text}`);
+      }
       if (state.local.length) {
         p.print('\nOn this machine, for the trust levels chosen:');
         for (const c of state.local) p.print(`  [${state.localOff.includes(c.key) ? ' ' : 'x'}] ${c.server}: ${c.label} (${c.why})`);
@@ -121,7 +125,18 @@ async function ask(state: WizardState, p: PlainPrompts): Promise<Next> {
         p.print(`    ${g.url}`);
       }
       const toggles = state.local.map((c, i) => ({ name: `${state.localOff.includes(c.key) ? 'Turn on' : 'Turn off'}: ${c.server}: ${c.label}`, value: `l${i}` }));
-      const answer = await p.select({ message: 'Scopes', choices: common(toggles) });
+      const options = [
+        {
+          name: state.annotations
+            ? 'Stop reading tool annotations (use the catalog’s lists of write tools)'
+            : 'Read tool annotations: start each limited or untrusted server once to learn which tools write',
+          value: 'annotations',
+        },
+        { name: `${state.online === null ? 'Check' : 'Check again'}: each token with its provider (read-only network calls)`, value: 'online' },
+      ];
+      const answer = await p.select({ message: 'Scopes', choices: common([...toggles, ...options]) });
+      if (answer === 'annotations') return [{ type: 'set-annotations', on: !state.annotations }];
+      if (answer === 'online') return [{ type: 'check-online' }];
       if (answer.startsWith('l')) {
         const c = state.local[Number(answer.slice(1))]!;
         return [{ type: 'set-local', key: c.key, on: state.localOff.includes(c.key) }];

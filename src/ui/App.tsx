@@ -73,7 +73,18 @@ export function Body({ state, width, height }: { state: WizardState; width: numb
     case 'trust':
       return <TrustStep servers={state.data.servers} trust={state.trust} cursor={state.cursor} width={width} height={height} />;
     case 'scopes':
-      return <ScopesStep local={state.local} off={state.localOff} providers={state.data.providers} cursor={state.cursor} width={width} height={height} />;
+      return (
+        <ScopesStep
+          local={state.local}
+          off={state.localOff}
+          annotations={state.annotations}
+          online={state.online}
+          providers={state.data.providers}
+          cursor={state.cursor}
+          width={width}
+          height={height}
+        />
+      );
     case 'files':
       return <FilesStep files={state.data.files} width={width} height={height} />;
     case 'keychain':

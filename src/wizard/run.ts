@@ -5,7 +5,7 @@ import type { ApplyEvent, FileChange } from '../app/apply.js';
 import { applyFix, prepareFix, previewChanges, type FixDeps, type FixOptions, type FixOutcome, type PreparedFix } from '../app/fix.js';
 import { exitCodeFor } from '../core/errors.js';
 import { applyEventView, localChangesOf, previewOf, summaryOf, wizardData, type PathView } from './data.js';
-import { initialState, recommendedLevels, type Effect, type Level, type ScanProgress, type TrustLevel, type WizardEvent, type WizardState } from './state.js';
+import { initialState, recommendedLevels, type Effect, type Level, type OnlineLine, type ScanProgress, type TrustLevel, type WizardEvent, type WizardState } from './state.js';
 import { transition } from './transition.js';
 
 /** The engine calls the wizard needs; built from the fix use case, replaced by fakes in tests. */
@@ -18,7 +18,11 @@ export interface WizardEngine {
     trust?: Map<string, TrustLevel>,
     /** Local least-privilege changes turned off (`localChangeKey`s). */
     skipLocal?: ReadonlySet<string>,
+    /** Start limited/untrusted servers once to read their tool annotations. */
+    annotations?: boolean,
   ): Promise<PreparedFix>;
+  /** Each token sent to its own provider, read-only; `trust`: the user's changes by server name. */
+  checkOnline(prepared: PreparedFix, trust: Map<string, TrustLevel>): Promise<OnlineLine[]>;
   preview(prepared: PreparedFix): Promise<FileChange[]>;
   apply(prepared: PreparedFix, onEvent: (e: ApplyEvent) => void, signal: AbortSignal): Promise<FixOutcome>;
 }
@@ -30,18 +34,40 @@ export function engineFromFix(
 ): WizardEngine {
   return {
     view: { home: opts.audit.host.home, workspace: opts.audit.workspace },
-    prepare: (levels, onProgress, trust, skipLocal) =>
+    prepare: (levels, onProgress, trust, skipLocal, annotations) =>
       prepareFix(deps, {
         ...opts,
         ...(levels ? { levels } : {}),
         ...(trust?.size ? { trust } : {}),
         ...(skipLocal?.size ? { skipLocal } : {}),
+        ...(annotations ? { annotations: {} } : {}),
         audit: { ...opts.audit, onProgress: (p) => onProgress(p) },
       }),
     preview: (prepared) => previewChanges(prepared),
+    checkOnline: (prepared, trust) => onlineLines(prepared, trust, opts.audit.host.env),
     apply: (prepared, onEvent, signal) =>
       applyFix(deps, prepared, { ...opts, onEvent, signal, ...(extra.resolvesTo ? { resolvesTo: extra.resolvesTo } : {}) }),
   };
+}
+
+/** The online check as lines for the Scopes step: what each provider said, findings first. */
+async function onlineLines(prepared: PreparedFix, trust: Map<string, TrustLevel>, env: Readonly<Record<string, string | undefined>>): Promise<OnlineLine[]> {
+  const [{ checkOnline }, { currentTrust }] = await Promise.all([import('../app/online.js'), import('../core/policy.js')]);
+  const { details, report } = prepared;
+  const result = await checkOnline(details, {
+    env,
+    trustOf: (s) => {
+      const server = details.servers.find((x) => x.name === s.name && x.client === s.client && x.file === s.file);
+      return trust.get(s.name) ?? (server ? currentTrust(server, report.findings) : undefined);
+    },
+  });
+  const lines: OnlineLine[] = [
+    ...result.findings.map((f): OnlineLine => ({ tone: 'bad', text: f.message })),
+    ...result.notes.map((n): OnlineLine => ({ tone: 'warn', text: n.replace(/^online check of /, '') })),
+  ];
+  if (!result.checked) lines.push({ tone: 'warn', text: 'no token here has a read-only check at its provider' });
+  else if (!lines.length) lines.push({ tone: 'ok', text: `${result.checked} token${result.checked === 1 ? '' : 's'} checked: each is valid and within its server's trust level` });
+  return lines;
 }
 
 export interface WizardStore {
@@ -100,12 +126,15 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
     dispatch({ type: 'failed', message: err instanceof Error ? err.message : String(err), code: exitCodeFor(err) });
   };
 
-  const planFor = async (levels: Record<string, Level>, trust: Record<string, TrustLevel> = {}, off: string[] = []): Promise<PreparedFix> => {
+  const planFor = async (levels: Record<string, Level>, trust: Record<string, TrustLevel> = {}, off: string[] = [], annotations = false): Promise<PreparedFix> => {
     const key =
-      levelsKey(levels) + (Object.keys(trust).length ? JSON.stringify(Object.entries(trust).sort()) : '') + (off.length ? JSON.stringify([...off].sort()) : '');
+      levelsKey(levels) +
+      (Object.keys(trust).length ? JSON.stringify(Object.entries(trust).sort()) : '') +
+      (off.length ? JSON.stringify([...off].sort()) : '') +
+      (annotations ? ' annotations' : '');
     let prepared = plans.get(key);
     if (!prepared) {
-      prepared = await engine.prepare(new Map(Object.entries(levels)), () => {}, new Map(Object.entries(trust)), new Set(off));
+      prepared = await engine.prepare(new Map(Object.entries(levels)), () => {}, new Map(Object.entries(trust)), new Set(off), annotations);
       plans.set(key, prepared);
     }
     return prepared;
@@ -139,18 +168,25 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
         return;
       }
       case 'local-changes':
-        planFor(effect.levels, effect.trust)
+        planFor(effect.levels, effect.trust, [], effect.annotations)
           .then((prepared) => dispatch({ type: 'local-ready', local: localChangesOf(prepared, engine.view) }))
           .catch((err) => fail(dispatch, err));
         return;
+      case 'check-online':
+        planFor(effect.levels, effect.trust)
+          .then((prepared) => engine.checkOnline(prepared, new Map(Object.entries(effect.trust))))
+          .then((lines) => dispatch({ type: 'online-ready', lines }))
+          // A failed check is an answer, not a wizard error: the user can carry on.
+          .catch((err) => dispatch({ type: 'online-ready', lines: [{ tone: 'warn', text: `the online check failed: ${err instanceof Error ? err.message : String(err)}` }] }));
+        return;
       case 'preview':
-        planFor(effect.levels, effect.trust, effect.off)
+        planFor(effect.levels, effect.trust, effect.off, effect.annotations)
           .then(async (prepared) => dispatch({ type: 'preview-ready', preview: previewOf(prepared, await engine.preview(prepared), engine.view) }))
           .catch((err) => fail(dispatch, err));
         return;
       case 'apply':
         abort = new AbortController();
-        planFor(effect.levels, effect.trust, effect.off)
+        planFor(effect.levels, effect.trust, effect.off, effect.annotations)
           .then(async (prepared) => {
             const outcome = await engine.apply(prepared, (e) => dispatch({ type: 'apply-event', event: applyEventView(e) }), abort!.signal);
             dispatch({ type: 'apply-done', summary: summaryOf(prepared, outcome, engine.view) });

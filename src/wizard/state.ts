@@ -96,6 +96,12 @@ export interface LocalChange {
   why: string;
 }
 
+/** One line of the online check of the tokens (never a value: masked, with the fingerprint). */
+export interface OnlineLine {
+  tone: 'ok' | 'warn' | 'bad';
+  text: string;
+}
+
 export interface FileView {
   file: string;
   /** chmod planned: current and target mode. */
@@ -171,6 +177,10 @@ interface Chosen {
   levels: Record<string, Level>;
   /** Local changes the user turned off in the Scopes step (their keys). */
   localOff: string[];
+  /** The user allowed starting limited/untrusted servers once to read their tool annotations. */
+  annotations: boolean;
+  /** The online check of the tokens: not asked for, running, or its result. */
+  online: null | 'checking' | OnlineLine[];
   help: boolean;
 }
 
@@ -209,22 +219,28 @@ export type WizardEvent =
   | { type: 'failed'; message: string; code: number }
   | { type: 'preview-ready'; preview: Preview }
   | { type: 'local-ready'; local: LocalChange[] }
+  | { type: 'online-ready'; lines: OnlineLine[] }
   | { type: 'apply-event'; event: ApplyEventView }
   | { type: 'apply-done'; summary: SummaryData }
   /** Direct choices, for the plain-mode driver (the TUI gets there with cursor commands). */
   | { type: 'open-details'; index: number }
   | { type: 'set-trust'; id: string; level: TrustLevel }
   | { type: 'set-level'; fingerprint: string; level: Level }
-  | { type: 'set-local'; key: string; on: boolean };
+  | { type: 'set-local'; key: string; on: boolean }
+  /** Plain mode: the Scopes step's two opt-in checks. */
+  | { type: 'set-annotations'; on: boolean }
+  | { type: 'check-online' };
 
 export type Effect =
   | { type: 'start-scan' }
   /** `trust`: the user's changes to the suggested levels, by server name (they go into the policy). */
   /** The local changes the plan makes for these choices (for the Scopes step). */
-  | { type: 'local-changes'; levels: Record<string, Level>; trust: Record<string, TrustLevel> }
+  | { type: 'local-changes'; levels: Record<string, Level>; trust: Record<string, TrustLevel>; annotations: boolean }
+  /** Each token sent to its own provider, read-only (the user asked for it). */
+  | { type: 'check-online'; levels: Record<string, Level>; trust: Record<string, TrustLevel> }
   /** `off`: the local changes the user turned off. */
-  | { type: 'preview'; levels: Record<string, Level>; trust: Record<string, TrustLevel>; off: string[] }
-  | { type: 'apply'; levels: Record<string, Level>; trust: Record<string, TrustLevel>; off: string[] }
+  | { type: 'preview'; levels: Record<string, Level>; trust: Record<string, TrustLevel>; off: string[]; annotations: boolean }
+  | { type: 'apply'; levels: Record<string, Level>; trust: Record<string, TrustLevel>; off: string[]; annotations: boolean }
   | { type: 'stop-apply' }
   | { type: 'exit'; code: number };
 

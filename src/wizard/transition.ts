@@ -37,13 +37,24 @@ function cycleTrust(level: TrustLevel, dir: 1 | -1): TrustLevel {
 }
 
 /** Common part of every step after the scan: what the user chose so far. */
-function chosen(s: Chosen): Pick<Chosen, 'data' | 'trust' | 'levels' | 'localOff' | 'help'> {
-  return { data: s.data, trust: s.trust, levels: s.levels, localOff: s.localOff, help: false };
+function chosen(s: Chosen): Pick<Chosen, 'data' | 'trust' | 'levels' | 'localOff' | 'annotations' | 'online' | 'help'> {
+  return { data: s.data, trust: s.trust, levels: s.levels, localOff: s.localOff, annotations: s.annotations, online: s.online, help: false };
 }
 
 /** The Scopes step, with the plan's local changes for the trust chosen asked for. */
-function toScopes(s: Chosen): Transition {
-  return go({ ...chosen(s), step: 'scopes', cursor: 0, local: 'loading' }, { type: 'local-changes', levels: s.levels, trust: trustChanges(s) });
+function toScopes(s: Chosen, cursor = 0, annotations = s.annotations): Transition {
+  return go(
+    { ...chosen(s), annotations, step: 'scopes', cursor, local: 'loading' },
+    { type: 'local-changes', levels: s.levels, trust: trustChanges(s), annotations },
+  );
+}
+
+/** The Scopes step's first rows: the two opt-in checks, then the local changes, then the providers. */
+export const SCOPES_OPTIONS = 2;
+
+function checkOnline(s: Extract<WizardState, { step: 'scopes' }>): Transition {
+  if (s.online === 'checking') return stay(s);
+  return go({ ...s, online: 'checking' }, { type: 'check-online', levels: s.levels, trust: trustChanges(s) });
 }
 
 export function transition(state: WizardState, event: WizardEvent): Transition {
@@ -60,6 +71,8 @@ export function transition(state: WizardState, event: WizardEvent): Transition {
         trust: suggestedTrust(event.data),
         levels: recommendedLevels(event.data),
         localOff: [],
+        annotations: false,
+        online: null,
         help: false,
         // The cursor starts on "Continue" (just after the last row): Enter alone moves on.
         cursor: event.data.servers.length,
@@ -71,6 +84,14 @@ export function transition(state: WizardState, event: WizardEvent): Transition {
       return stay({ step: 'error', message: event.message, code: event.code, help: false });
     case 'local-ready':
       return state.step === 'scopes' && state.local === 'loading' ? stay({ ...state, local: event.local }) : stay(state);
+    case 'online-ready':
+      if (!('online' in state) || state.online !== 'checking') return stay(state);
+      return stay({ ...state, online: event.lines } as WizardState);
+    case 'set-annotations':
+      if (state.step !== 'scopes' || state.annotations === event.on) return stay(state);
+      return toScopes(state, state.cursor, event.on);
+    case 'check-online':
+      return state.step === 'scopes' ? checkOnline(state) : stay(state);
     case 'set-local': {
       if (state.step !== 'scopes' || state.local === 'loading' || !state.local.some((l) => l.key === event.key)) return stay(state);
       const off = state.localOff.filter((k) => k !== event.key);
@@ -167,11 +188,13 @@ function command(state: WizardState, cmd: Command): Transition {
     case 'scopes': {
       // The cursor runs over the local changes, then the providers.
       const local = state.local === 'loading' ? [] : state.local;
-      const rows = Math.max(local.length + state.data.providers.length - 1, 0);
+      const rows = Math.max(SCOPES_OPTIONS + local.length + state.data.providers.length - 1, 0);
       if (cmd === 'up') return stay({ ...state, cursor: clamp(state.cursor - 1, rows) });
       if (cmd === 'down') return stay({ ...state, cursor: clamp(state.cursor + 1, rows) });
       if (cmd === 'toggle' || cmd === 'left' || cmd === 'right') {
-        const change = local[state.cursor];
+        if (state.cursor === 0) return state.local === 'loading' ? stay(state) : toScopes(state, 0, !state.annotations);
+        if (state.cursor === 1) return checkOnline(state);
+        const change = local[state.cursor - SCOPES_OPTIONS];
         if (!change) return stay(state);
         const off = state.localOff.includes(change.key);
         return stay({ ...state, localOff: off ? state.localOff.filter((k) => k !== change.key) : [...state.localOff, change.key] });
@@ -202,14 +225,14 @@ function command(state: WizardState, cmd: Command): Transition {
         const level: Level = state.levels[secret.fingerprint] === 2 ? 1 : 2;
         return stay({ ...state, levels: { ...state.levels, [secret.fingerprint]: level } });
       }
-      if (cmd === 'accept') return go({ ...state, preview: 'loading' }, { type: 'preview', levels: state.levels, trust: trustChanges(state), off: state.localOff });
+      if (cmd === 'accept') return go({ ...state, preview: 'loading' }, { type: 'preview', levels: state.levels, trust: trustChanges(state), off: state.localOff, annotations: state.annotations });
       if (cmd === 'back') return stay({ ...chosen(state), step: 'files' });
       return stay(state);
     }
     case 'confirm':
       if (cmd === 'accept') {
         const lines: ApplyLine[] = state.preview.labels.map((label, seq) => ({ seq, label, status: 'pending', subSteps: [] }));
-        return go({ ...chosen(state), step: 'applying', preview: state.preview, lines, stopping: false }, { type: 'apply', levels: state.levels, trust: trustChanges(state), off: state.localOff });
+        return go({ ...chosen(state), step: 'applying', preview: state.preview, lines, stopping: false }, { type: 'apply', levels: state.levels, trust: trustChanges(state), off: state.localOff, annotations: state.annotations });
       }
       if (cmd === 'back') return stay({ ...chosen(state), step: 'keychain', cursor: 0, preview: state.preview, scroll: 0 });
       if (cmd === 'up') return stay({ ...state, scroll: Math.max(0, state.scroll - 1) });

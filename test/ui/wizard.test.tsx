@@ -57,7 +57,7 @@ describe('the wizard over a real sandbox, Enter only', () => {
     expect(env.applied).toHaveLength(1);
     expect(env.applied[0]!.plan).toEqual(expected.plan);
     expect(runner.effects.filter((e) => e.type === 'apply')).toEqual([
-      { type: 'apply', levels: Object.fromEntries(expected.secrets.map((s) => [s.fingerprint, s.level])), trust: {}, off: [] },
+      { type: 'apply', levels: Object.fromEntries(expected.secrets.map((s) => [s.fingerprint, s.level])), trust: {}, off: [], annotations: false },
     ]);
     expect(env.store.size).toBeGreaterThan(0);
 
@@ -86,7 +86,7 @@ describe('each step, from a real sandbox scan', () => {
     states.details = step('up', 'accept');
     states.trust = step('back', 'down', 'accept');
     states.scopes = step('accept', { type: 'local-ready', local: localChangesOf(prepared, env.engine.view) });
-    states.scopesProvider = step('down');
+    states.scopesProvider = step('down', 'down', 'down');
     states.files = step('accept');
     states.keychain = step('accept');
     states.diff = step('accept', { type: 'preview-ready', preview });
@@ -104,7 +104,7 @@ describe('each step, from a real sandbox scan', () => {
     ['servers', /server\s+clients\s+scope\s+via\s+trust\s+findings[\s\S]*Continue to trust levels/],
     ['details', /Declared in[\s\S]*Secrets \(masked\)[\s\S]*sha256:[0-9a-f]{12}[\s\S]*Findings/],
     ['trust', /Evidence for[\s\S]*publisher[\s\S]*pinned[\s\S]*transport[\s\S]*secrets/],
-    ['scopes', /On this machine \(Space turns one off\)[\s\S]*› \[x\] github\s+ask before its \d+ write tools[\s\S]*At the provider[\s\S]*GitHub\s+GITHUB_PERSONAL_ACCESS_TOKEN/],
+    ['scopes', /Allow \(Space\)[\s\S]*› \[ \] Read tool annotations[\s\S]*\[ \] Check each token with its provider[\s\S]*On this machine \(Space turns one off\)[\s\S]*\[x\] github\s+ask before its \d+ write tools[\s\S]*At the provider[\s\S]*GitHub\s+GITHUB_PERSONAL_ACCESS_TOKEN/],
     ['scopesProvider', /At the provider[\s\S]*› [\s\S]*create a narrower token[\s\S]*https:\/\//],
     ['files', /644 → 600[\s\S]*committed to git[\s\S]*mcp-harden rotate/],
     ['keychain', /\[2\] keychain\s+\S+/],

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prepareFix } from '../../src/app/fix.js';
 import { runPlain, type Choice, type PlainPrompts } from '../../src/cli/plain.js';
@@ -20,7 +21,12 @@ function scripted(answers: ((choices: Choice<unknown>[]) => unknown)[] = []) {
 }
 
 let env: SandboxEngine | undefined;
-afterEach(() => env?.cleanup());
+let env_: SandboxEngine | undefined;
+afterEach(() => {
+  env?.cleanup();
+  env_?.cleanup();
+  env_ = undefined;
+});
 
 describe('plain mode', () => {
   it('with the recommended answer at every question applies the plan of `fix --yes` and prints no secret', async () => {
@@ -89,6 +95,34 @@ describe('plain mode', () => {
     const actions = env.applied[0]!.plan.actions;
     expect(actions.some((a) => a.kind === 'set-permissions' && a.servers.includes('github'))).toBe(false);
     expect(actions.some((a) => a.kind === 'store-secret' && a.account === 'GITHUB_PERSONAL_ACCESS_TOKEN')).toBe(true);
+  }, 30_000);
+
+  it('the online check, when asked for, sends each token to a (local fake) provider and shows what came back', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      req.resume();
+      if (req.url === '/user') res.writeHead(200, { 'x-oauth-scopes': 'repo, admin:org' }).end('{}');
+      else res.writeHead(401, { 'content-type': 'application/json' }).end('{"ok":false,"error":"invalid_auth"}');
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const a = server.address();
+    const base = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+    const env = Object.fromEntries(['GITHUB', 'GITLAB', 'SLACK', 'HUGGINGFACE', 'OPENAI', 'ANTHROPIC', 'STRIPE'].map((p) => [`MCP_HARDEN_${p}_API_URL`, base]));
+    try {
+      env_ = sandboxEngine({ env });
+      const pick = (prefix: string) => (choices: Choice<unknown>[]) => choices.find((c) => c.name.startsWith(prefix))!.value;
+      const { prompts, printed } = scripted([pick('Continue'), pick('Continue'), pick('Check: each token')]);
+      expect(await runPlain(env_.engine, prompts)).toBe(0);
+      expect(seen).toContain('/user');
+      const text = printed.join('\n');
+      expect(text).toContain('Online check of the tokens:');
+      expect(text).toMatch(/PROBLEM: GitHub .* given to limited server "github" has .*admin:org/);
+      expect(text).toMatch(/PROBLEM: Slack .* is not valid/);
+      for (const v of env_.values) expect(text.includes(v)).toBe(false);
+    } finally {
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
   }, 30_000);
 
   it('without a keychain says so, still applies what needs none, and exits 10 like `fix`', async () => {

@@ -21,7 +21,7 @@ export interface SandboxEngine {
   cleanup(): void;
 }
 
-export function sandboxEngine(opts: { keychain?: 'ready' | 'missing-backend' } = {}): SandboxEngine {
+export function sandboxEngine(opts: { keychain?: 'ready' | 'missing-backend'; env?: Record<string, string> } = {}): SandboxEngine {
   const sandbox = buildSandbox({ seed: 'wizard' });
   const store = new MemorySecretStore({ state: opts.keychain ?? 'ready' });
   const deps: FixDeps = {
@@ -34,7 +34,7 @@ export function sandboxEngine(opts: { keychain?: 'ready' | 'missing-backend' } =
   };
   const fixOpts: FixOptions = {
     audit: {
-      host: { platform: 'linux', home: sandbox.home, env: sandbox.env },
+      host: { platform: 'linux', home: sandbox.home, env: { ...sandbox.env, ...opts.env } },
       workspace: sandbox.workspace,
       noHome: false,
       configs: [],

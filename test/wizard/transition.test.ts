@@ -66,24 +66,24 @@ describe('transition', () => {
     ['servers', [], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
     ['trust', ['accept'], 'right', { step: 'trust', trust: { [data.servers[0]!.id]: 'limited', [data.servers[1]!.id]: 'untrusted' } }, []],
     ['trust', ['accept'], 'left', { step: 'trust', trust: { [data.servers[0]!.id]: 'untrusted', [data.servers[1]!.id]: 'untrusted' } }, []],
-    ['trust', ['accept'], 'accept', { step: 'scopes', local: 'loading' }, [{ type: 'local-changes', levels: { f1: 2, f2: 1 }, trust: {} }]],
+    ['trust', ['accept'], 'accept', { step: 'scopes', local: 'loading' }, [{ type: 'local-changes', levels: { f1: 2, f2: 1 }, trust: {}, annotations: false }]],
     ['trust', ['accept'], 'back', { step: 'servers', cursor: 2 }, []],
     ['trust', ['accept'], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
     ['scopes', ['accept', 'accept'], 'accept', { step: 'files' }, []],
     ['scopes', ['accept', 'accept'], 'back', { step: 'trust' }, []],
     ['files', ['accept', 'accept', 'accept'], 'accept', { step: 'keychain', preview: null }, []],
-    ['files', ['accept', 'accept', 'accept'], 'back', { step: 'scopes', local: 'loading' }, [{ type: 'local-changes', levels: { f1: 2, f2: 1 }, trust: {} }]],
+    ['files', ['accept', 'accept', 'accept'], 'back', { step: 'scopes', local: 'loading' }, [{ type: 'local-changes', levels: { f1: 2, f2: 1 }, trust: {}, annotations: false }]],
     ['files', ['accept', 'accept', 'accept'], 'toggle', { step: 'files' }, []],
     ['keychain', ['accept', 'accept', 'accept', 'accept'], 'toggle', { step: 'keychain', levels: { f1: 1, f2: 1 } }, []],
     ['keychain', ['accept', 'accept', 'accept', 'accept', 'down'], 'right', { step: 'keychain', levels: { f1: 2, f2: 2 } }, []],
-    ['keychain', ['accept', 'accept', 'accept', 'accept'], 'accept', { step: 'keychain', preview: 'loading' }, [{ type: 'preview', levels: { f1: 2, f2: 1 }, trust: {}, off: [] }]],
+    ['keychain', ['accept', 'accept', 'accept', 'accept'], 'accept', { step: 'keychain', preview: 'loading' }, [{ type: 'preview', levels: { f1: 2, f2: 1 }, trust: {}, off: [], annotations: false }]],
     ['keychain', ['accept', 'accept', 'accept', 'accept'], 'back', { step: 'files' }, []],
     ['keychain', ['accept', 'accept', 'accept', 'accept'], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
     ['keychain preview', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }], 'accept', { step: 'confirm', preview }, []],
     ['keychain preview', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }], 'back', { step: 'keychain', preview: null }, []],
     ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'back', { step: 'keychain', preview }, []],
     ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'cancel', { step: 'cancelled' }, [{ type: 'exit', code: 130 }]],
-    ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'accept', { step: 'applying', stopping: false }, [{ type: 'apply', levels: { f1: 2, f2: 1 }, trust: {}, off: [] }]],
+    ['confirm', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept'], 'accept', { step: 'applying', stopping: false }, [{ type: 'apply', levels: { f1: 2, f2: 1 }, trust: {}, off: [], annotations: false }]],
     ['applying', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept', 'accept'], 'cancel', { step: 'applying', stopping: true }, [{ type: 'stop-apply' }]],
     ['applying', ['accept', 'accept', 'accept', 'accept', 'accept', { type: 'preview-ready', preview }, 'accept', 'accept'], 'accept', { step: 'applying', stopping: false }, []],
     ['help', [], 'help', { step: 'servers', help: true }, []],
@@ -101,9 +101,9 @@ describe('transition', () => {
     expect(state.step).toBe('applying');
     expect(effects).toEqual([
       { type: 'start-scan' },
-      { type: 'local-changes', levels: recommendedLevels(data), trust: {} },
-      { type: 'preview', levels: recommendedLevels(data), trust: {}, off: [] },
-      { type: 'apply', levels: recommendedLevels(data), trust: {}, off: [] },
+      { type: 'local-changes', levels: recommendedLevels(data), trust: {}, annotations: false },
+      { type: 'preview', levels: recommendedLevels(data), trust: {}, off: [], annotations: false },
+      { type: 'apply', levels: recommendedLevels(data), trust: {}, off: [], annotations: false },
     ]);
     expect(recommendedLevels(data)).toEqual({ f1: 2, f2: 1 });
   });
@@ -115,20 +115,40 @@ describe('transition', () => {
     ];
     const scopes = at(['accept', 'accept', { type: 'local-ready', local }]);
     expect(scopes).toMatchObject({ step: 'scopes', local, localOff: [] });
-    const off = run(scopes, ['down', 'toggle']).state;
-    expect(off).toMatchObject({ step: 'scopes', localOff: ['set-read-only\0b'] });
-    // The cursor stops at the last row (no provider rows in this data).
-    expect(run(off, ['down', 'down']).state).toMatchObject({ cursor: 1 });
+    // Rows: the two opt-in checks, then the local changes.
+    const off = run(scopes, ['down', 'down', 'down', 'toggle']).state;
+    expect(off).toMatchObject({ step: 'scopes', cursor: 3, localOff: ['set-read-only\0b'] });
+    expect(run(off, ['down', 'down']).state).toMatchObject({ cursor: 3 });
     const { effects } = run(off, ['accept', 'accept', 'accept']);
-    expect(effects.at(-1)).toEqual({ type: 'preview', levels: recommendedLevels(data), trust: {}, off: ['set-read-only\0b'] });
+    expect(effects.at(-1)).toEqual({ type: 'preview', levels: recommendedLevels(data), trust: {}, off: ['set-read-only\0b'], annotations: false });
     expect(run(off, ['toggle']).state).toMatchObject({ localOff: [] });
-    // Coming back to Scopes asks for the changes again (the trust may have changed) and keeps the choice.
     const back = run(off, ['accept', 'back']);
     expect(back.state).toMatchObject({ step: 'scopes', local: 'loading', localOff: ['set-read-only\0b'] });
-    expect(back.effects).toEqual([{ type: 'local-changes', levels: recommendedLevels(data), trust: {} }]);
-    // The plain-mode event sets it directly, only for a change the step shows.
+    expect(back.effects).toEqual([{ type: 'local-changes', levels: recommendedLevels(data), trust: {}, annotations: false }]);
     expect(transition(scopes, { type: 'set-local', key: 'pin-version\0b', on: false }).state).toMatchObject({ localOff: ['pin-version\0b'] });
     expect(transition(scopes, { type: 'set-local', key: 'nope', on: false }).state).toBe(scopes);
+  });
+
+  it('the opt-in checks: tool annotations re-plan the local changes; the online check runs once and its lines stay', () => {
+    const scopes = at(['accept', 'accept', { type: 'local-ready', local: [] }]);
+    const ann = transition(scopes, { type: 'command', command: 'toggle' });
+    expect(ann.state).toMatchObject({ step: 'scopes', annotations: true, local: 'loading' });
+    expect(ann.effects).toEqual([{ type: 'local-changes', levels: recommendedLevels(data), trust: {}, annotations: true }]);
+    const ready = transition(ann.state, { type: 'local-ready', local: [] }).state;
+    const { effects } = run(ready, ['accept', 'accept', 'accept']);
+    expect(effects.at(-1)).toMatchObject({ type: 'preview', annotations: true });
+
+    const checking = run(scopes, ['down', 'toggle']);
+    expect(checking.state).toMatchObject({ online: 'checking' });
+    expect(checking.effects).toEqual([{ type: 'check-online', levels: recommendedLevels(data), trust: {} }]);
+    expect(transition(checking.state, { type: 'command', command: 'toggle' }).effects).toEqual([]);
+    const lines = [{ tone: 'bad' as const, text: 'GitHub token given to limited server "a" has admin:org' }];
+    const done = transition(checking.state, { type: 'online-ready', lines }).state;
+    expect(done).toMatchObject({ online: lines });
+    // The result stays with the choices through the later steps.
+    expect(run(done, ['accept', 'back']).state).toMatchObject({ step: 'scopes', online: lines });
+    expect(transition(scopes, { type: 'check-online' }).state).toMatchObject({ online: 'checking' });
+    expect(transition(scopes, { type: 'set-annotations', on: true }).state).toMatchObject({ annotations: true, local: 'loading' });
   });
 
   it('a trust level the user changes travels, by server name, with the preview and apply effects', () => {
