@@ -63,6 +63,8 @@ export interface DoctorReport {
   };
   interruptedRuns: { id: string; date: string; unfinished: number[] }[];
   secrets: { checked: boolean; recorded: number; missing: { service: string; account: string }[]; error?: string };
+  /** Secrets the team policy requires that this keychain lacks; null when not checked. */
+  policyMissing: string[] | null;
   /** Hand-made keychain items that can be imported; null when not looked for. */
   importable: number | null;
   repair?: { launcher?: Pick<InstallLauncherResult, 'scriptPath' | 'linkPath' | 'written' | 'link'>; error?: string };
@@ -84,6 +86,8 @@ export interface DoctorDeps {
   install?(host: HostEnv): Promise<InstallLauncherResult>;
   /** Where to look for the lookup tool when it is not on PATH (default: /usr/bin, as the launcher does). */
   toolFallbacks?: { linux: string[]; darwin: string[] };
+  /** The workspace's team policy: the secrets it requires should be in this keychain. */
+  policy?: { file: string; secrets: readonly { name: string; servers: readonly string[] }[] };
 }
 
 export interface DoctorOptions {
@@ -382,12 +386,34 @@ export async function runDoctor(deps: DoctorDeps, opts: DoctorOptions = {}): Pro
         topic: 'secrets',
         status: 'problem',
         text: `secrets: ${m.service}/${m.account} is recorded but its keychain item is missing; servers using it will not start`,
-        hint: `store it again (\`mcp-harden rotate ${m.account}\`), or \`mcp-harden undo\` the run that moved it`,
+        hint: `\`mcp-harden onboard\` stores it again when the team policy lists it; otherwise \`mcp-harden undo\` the run that moved it`,
       });
     }
     broken();
   } else {
     add({ topic: 'secrets', status: 'ok', text: secrets.recorded ? `secrets: ${plural(secrets.recorded, 'secret')} stored, every one in the keychain` : 'secrets: none stored by mcp-harden yet' });
+  }
+
+  // Secrets the team policy requires (mcp-harden/NAME) that this machine does not have yet.
+  let policyMissing: string[] | null = null;
+  if (deps.policy?.secrets.length && store && keychain.state === 'ready') {
+    try {
+      const have = new Set((await store.list('mcp-harden')).map((a) => a.account));
+      policyMissing = deps.policy.secrets.filter((x) => !have.has(x.name)).map((x) => x.name);
+    } catch {
+      policyMissing = null;
+    }
+    if (policyMissing?.length) {
+      add({
+        topic: 'secrets',
+        status: 'problem',
+        text: `policy: ${policyMissing.join(', ')} ${policyMissing.length === 1 ? 'is' : 'are'} required by ${deps.policy.file} but not in this keychain; the servers using ${policyMissing.length === 1 ? 'it' : 'them'} will not start`,
+        hint: '`mcp-harden onboard` asks for each one (with the scopes to grant and where to create it)',
+      });
+      broken();
+    } else if (policyMissing) {
+      add({ topic: 'secrets', status: 'ok', text: `policy: every secret ${deps.policy.file} requires is in the keychain` });
+    }
   }
 
   // Hand-made items that could be imported (only worth a line when there are some).
@@ -420,6 +446,7 @@ export async function runDoctor(deps: DoctorDeps, opts: DoctorOptions = {}): Pro
     clients,
     interruptedRuns,
     secrets,
+    policyMissing,
     importable,
     ...(repair ? { repair } : {}),
     checks,

@@ -1,4 +1,5 @@
 // `doctor` and `doctor --repair`: wires the use case to this machine and prints one line per fact.
+import { join } from 'node:path';
 import { nodeFs } from '../adapters/node-fs.js';
 import { nodeProcessRunner } from '../adapters/process.js';
 import { openSecretStore } from '../adapters/secret-store/index.js';
@@ -56,11 +57,25 @@ export async function runDoctorCommand(host: HostEnv, cli: DoctorCliOptions, out
           version: cli.version,
         }),
       handMade: handMadeItems({ platform: host.platform, runner: nodeProcessRunner, env }),
+      ...(await teamPolicy(cli.workspace)),
     },
     { repair: Boolean(cli.repair) },
   );
   await out(cli.json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctor(report, createTheme(Boolean(cli.color))));
   return report.exitCode;
+}
+
+/** The workspace's policy, when there is a valid one (a broken one is audit's and onboard's to report). */
+async function teamPolicy(workspace: string): Promise<{ policy?: { file: string; secrets: { name: string; servers: string[] }[] } }> {
+  const { readFile } = await import('node:fs/promises');
+  const { POLICY_FILE } = await import('../core/policy-file.js');
+  try {
+    const { validatePolicy } = await import('../core/policy.js');
+    const policy = validatePolicy(JSON.parse(await readFile(join(workspace, POLICY_FILE), 'utf8')));
+    return policy.secrets?.length ? { policy: { file: POLICY_FILE, secrets: policy.secrets } } : {};
+  } catch {
+    return {};
+  }
 }
 
 const MARK: Record<DoctorReport['checks'][number]['status'], string> = { ok: 'ok', problem: 'problem', hint: 'hint' };

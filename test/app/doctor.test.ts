@@ -54,7 +54,15 @@ function machine(opts: { secretTool?: boolean; pathHasLocalBin?: boolean } = {})
 
 function doctor(
   m: Machine,
-  opts: { store?: MemorySecretStore; state?: MemoryState; node?: string; repair?: boolean; handMade?: HandMadeSource; toolFallbacks?: string[] } = {},
+  opts: {
+    store?: MemorySecretStore;
+    state?: MemoryState;
+    node?: string;
+    repair?: boolean;
+    handMade?: HandMadeSource;
+    toolFallbacks?: string[];
+    policy?: { file: string; secrets: { name: string; servers: string[] }[] };
+  } = {},
 ) {
   const store = opts.store ?? new MemorySecretStore({ state: opts.state ?? 'ready' });
   return runDoctor(
@@ -65,6 +73,7 @@ function doctor(
       scan: () => scan(nodeFs, noWalk, { host: m.host, workspace: m.workspace, noHome: false, configs: [], failOn: 'high', ignore: [], version: 'test' }),
       ...(opts.handMade ? { handMade: opts.handMade } : {}),
       ...(opts.toolFallbacks ? { toolFallbacks: { linux: opts.toolFallbacks, darwin: [] } } : {}),
+      ...(opts.policy ? { policy: opts.policy } : {}),
     },
     { repair: Boolean(opts.repair) },
   );
@@ -191,6 +200,25 @@ describe('doctor', () => {
     const fixed = await doctor(m, { store });
     expect(lines(fixed, 'secrets')[0]).toMatchObject({ status: 'ok', text: 'secrets: 2 secrets stored, every one in the keychain' });
     expect(fixed.exitCode).toBe(0);
+  });
+
+  it('names the secrets the team policy requires that this keychain lacks, and points to onboard', async () => {
+    const m = machine();
+    const policy = { file: 'mcp-harden.policy.json', secrets: [{ name: 'GITHUB_TOKEN', servers: ['github'] }, { name: 'NOTION_TOKEN', servers: ['notion'] }] };
+    const store = new MemorySecretStore({ items: [['mcp-harden', 'GITHUB_TOKEN', 'syn-value-not-a-credential']] });
+    const r = await doctor(m, { store, policy });
+    expect(r.policyMissing).toEqual(['NOTION_TOKEN']);
+    expect(lines(r, 'secrets')).toContainEqual(
+      expect.objectContaining({ status: 'problem', text: expect.stringMatching(/^policy: NOTION_TOKEN is required by mcp-harden\.policy\.json/), hint: expect.stringContaining('mcp-harden onboard') }),
+    );
+    expect(r.exitCode).toBe(1);
+    await store.set('mcp-harden', 'NOTION_TOKEN', 'syn-other-value');
+    const fixed = await doctor(m, { store, policy });
+    expect(fixed.policyMissing).toEqual([]);
+    expect(lines(fixed, 'secrets')).toContainEqual(expect.objectContaining({ status: 'ok', text: 'policy: every secret mcp-harden.policy.json requires is in the keychain' }));
+    expect(fixed.exitCode).toBe(0);
+    // Without a usable keychain it is not checked (the keychain line says why).
+    expect((await doctor(m, { state: 'missing-backend', policy })).policyMissing).toBeNull();
   });
 
   it('says plainly when Node is too old', async () => {
