@@ -45,13 +45,25 @@ const REMOTES_TIMEOUT_MS = 20_000;
 const REMOTES_CONCURRENCY = 4;
 const SUBJECT_WITH_VALUE = '(subject holds the value)';
 
-// The commit marker: fields separated by \x02, the message (%B) follows on the same and the next
-// lines and ends with \x03. Patch lines always start with ' ', '+', '-', '\\' or a header word,
-// never with \x01, so the marker cannot be confused with file content.
-const MARK = 0x01;
+// Each commit starts with a line opening with NUL \x01: sha, parents, date and subject separated by
+// \x02, a NUL, then \x02 and the message (%B) on the same and the next lines, ending with NUL \x03.
+// git prints no NUL from a message or a subject (it stops a message at one, and `git commit` refuses
+// them), and patch lines start with ' ', '+', '-', '\\' or a header word, so neither a crafted commit
+// message nor file content can fake a commit or end a message early.
+const MARK = Buffer.from([0x00, 0x01]);
 const FIELD = '\x02';
-const END_OF_MESSAGE = 0x03;
-const LOG_FORMAT = '--format=%x01%H%x02%P%x02%cI%x02%s%x02%B%x03';
+const END_OF_HEAD = Buffer.from([0x00, 0x02]);
+const END_OF_MESSAGE = Buffer.from([0x00, 0x03]);
+const LOG_FORMAT = '--format=%x00%x01%H%x02%P%x02%cI%x02%s%x00%x02%B%x00%x03';
+const SHA_RE = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * Text from the repository (subjects, paths, ref names) without C0 and C1 control characters, so
+ * what is printed cannot move the cursor, retitle the terminal or hide text.
+ */
+export function stripControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+}
 
 // Settings a user's config could change and that would alter what we parse: prefixes, quoting,
 // blank context lines, paths relative to the current directory, signatures mixed into the log.
@@ -258,15 +270,16 @@ class PatchScanner {
 
   private line(line: Buffer): void {
     const first = line[0];
-    if (first === MARK) {
+    if (line.subarray(0, MARK.length).equals(MARK)) {
       this.finishCommit();
       this.startCommit(line);
       return;
     }
     if (!this.current) return;
     if (this.state === 'message') {
-      if (line.includes(this.value)) this.hitMessage();
-      if (line.includes(END_OF_MESSAGE)) this.state = 'none';
+      const end = line.indexOf(END_OF_MESSAGE);
+      if ((end === -1 ? line : line.subarray(0, end)).includes(this.value)) this.hitMessage();
+      if (end !== -1) this.state = 'none';
       return;
     }
     // Content lines of a hunk: one marker column per parent (several for a merge's combined diff).
@@ -297,19 +310,27 @@ class PatchScanner {
   }
 
   private startCommit(line: Buffer): void {
-    const text = line.subarray(1).toString('utf8');
-    const [sha = '', parents = '', date = '', subject = ''] = text.split(FIELD, 4);
+    const headEnd = line.indexOf(END_OF_HEAD, MARK.length);
+    const head = line.subarray(MARK.length, headEnd === -1 ? line.length : headEnd).toString('utf8');
+    // sha, parents and date hold no \x02; the subject is all the rest (it may hold one).
+    const [sha = '', parents = '', date = '', ...subjectParts] = head.split(FIELD);
+    const subject = subjectParts.join(FIELD);
+    this.state = 'message';
+    if (headEnd === -1 || !SHA_RE.test(sha)) {
+      // Not a commit line of ours: skip everything up to the next one.
+      this.current = undefined;
+      return;
+    }
     const parentCount = parents.split(' ').filter(Boolean).length;
     this.columns = Math.max(1, parentCount);
     const subjectHolds = this.valueText !== '' && subject.includes(this.valueText);
-    this.current = { sha, date, subject: subjectHolds ? SUBJECT_WITH_VALUE : subject, files: new Set(), added: false, removed: false };
+    this.current = { sha, date, subject: subjectHolds ? SUBJECT_WITH_VALUE : stripControls(subject), files: new Set(), added: false, removed: false };
     this.currentHit = false;
-    this.state = 'message';
-    // The message (%B) starts after the fourth separator, on this same line.
-    const fields = nthIndex(line, 0x02, 4);
-    const rest = fields === -1 ? Buffer.alloc(0) : line.subarray(fields + 1);
-    if (subjectHolds || rest.includes(this.value)) this.hitMessage();
-    if (rest.includes(END_OF_MESSAGE)) this.state = 'none';
+    // The message (%B) starts after the head, on this same line.
+    const rest = line.subarray(headEnd + END_OF_HEAD.length);
+    const end = rest.indexOf(END_OF_MESSAGE);
+    if (subjectHolds || (end === -1 ? rest : rest.subarray(0, end)).includes(this.value)) this.hitMessage();
+    if (end !== -1) this.state = 'none';
   }
 
   private hitMessage(): void {
@@ -320,19 +341,10 @@ class PatchScanner {
   private hitFile(path: string | null, how: 'added' | 'removed'): void {
     if (!this.current) return;
     this.currentHit = true;
-    if (path !== null) this.current.files.add(path);
+    if (path !== null) this.current.files.add(stripControls(path));
     if (how === 'added') this.current.added = true;
     else this.current.removed = true;
   }
-}
-
-function nthIndex(buf: Buffer, byte: number, n: number): number {
-  let at = -1;
-  for (let i = 0; i < n; i++) {
-    at = buf.indexOf(byte, at + 1);
-    if (at === -1) return -1;
-  }
-  return at;
 }
 
 /** The remote-tracking refs (short names, symbolic ones like origin/HEAD left out) containing `sha`. */
@@ -343,7 +355,7 @@ async function remotesContaining(workspace: string, sha: string, timeoutMs: numb
   for (const row of run.stdout.split('\n')) {
     const [name = '', symref = ''] = row.split('\t');
     if (name === '' || symref !== '') continue;
-    refs.push(name.replace(/^refs\/remotes\//, ''));
+    refs.push(stripControls(name.replace(/^refs\/remotes\//, '')));
   }
   return refs;
 }

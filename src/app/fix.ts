@@ -1,7 +1,7 @@
 // The fix use case: audit, open the keychain, install the launcher, plan, then preview or apply,
 // then audit again to report anything a client wrote back. The CLI and the wizard both drive it.
 import { posix, win32 } from 'node:path';
-import { KeychainUnavailableError } from '../core/errors.js';
+import { EXIT, HardenError, KeychainUnavailableError } from '../core/errors.js';
 import type { HostEnv } from '../core/model.js';
 import { withoutLocalChanges, type Plan } from '../core/plan.js';
 import type { AuditReport } from '../core/report.js';
@@ -59,6 +59,12 @@ export interface PreparedFix {
   values: string[];
   /** The scan's details (values included, in memory only): the wizard's online check reads them. */
   details: AuditDetails;
+}
+
+/** A rotation was interrupted: fix must not run over it. Exit 1. */
+export class InterruptedRotationError extends HardenError {
+  readonly code = 'interrupted-rotation';
+  readonly exitCode = EXIT.failure;
 }
 
 /** Audits and plans; reads the keychain (which accounts exist) but changes nothing. */
@@ -120,6 +126,13 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
   // Planning creates nothing: the state directory is made when a run begins.
   const dir = stateDirPath(host);
   const interrupted = await new Journal({ stateDir: dir }).findInterrupted();
+  // Fix would store the leftover copies of a rotated (leaked) value and point consumers back at it.
+  const rotation = interrupted.find((r) => r.summary.command === 'rotate');
+  if (rotation) {
+    throw new InterruptedRotationError(
+      `run ${rotation.id}, a rotation, was interrupted: finish it first (\`mcp-harden rotate NAME\` with the same new value) or roll it back (\`mcp-harden undo ${rotation.id}\`)`,
+    );
+  }
   return { report, plan, secrets, store, ...(keychainError ? { keychainError } : {}), launcherPath, stateDir: dir, interrupted, values, details };
 }
 

@@ -171,8 +171,17 @@ async function sayInterruptedRuns(host: HostEnv): Promise<void> {
   const dir = stateDirPath(host);
   if (!(await nodeFs.inspect(resolve(dir, 'runs')))) return;
   const { Journal } = await import('../app/journal.js');
-  for (const run of await new Journal({ stateDir: dir }).findInterrupted()) {
-    process.stderr.write(`mcp-harden: run ${run.id} was interrupted: \`mcp-harden fix --yes\` carries on, \`mcp-harden undo ${run.id}\` rolls it back.\n`);
+  const journal = new Journal({ stateDir: dir });
+  for (const run of await journal.findInterrupted()) {
+    // A rotation is carried on by rotating again with the same new value: fix would store the old one.
+    let next = '`mcp-harden fix --yes`';
+    if (run.summary.command === 'rotate') {
+      const steps = (await journal.read(run.id).catch(() => undefined))?.steps ?? [];
+      const store = steps.map((s) => s.action).find((a) => a.kind === 'store-secret');
+      const name = store?.kind === 'store-secret' ? (store.service === 'mcp-harden' ? store.account : `${store.service}/${store.account}`) : 'NAME';
+      next = `\`mcp-harden rotate ${name}\` with the same new value`;
+    }
+    process.stderr.write(`mcp-harden: run ${run.id} was interrupted: ${next} carries on, \`mcp-harden undo ${run.id}\` rolls it back.\n`);
   }
 }
 

@@ -24,6 +24,7 @@ export interface RotateCliOptions {
 
 const WHERE: Record<string, string> = {
   reference: 'keychain reference',
+  'vscode-input': 'VS Code password input (VS Code keeps the value itself)',
   env: 'plaintext env value',
   header: 'plaintext header',
   arg: 'plaintext argument',
@@ -66,7 +67,7 @@ export function outcomeLines(session: Pick<RotateSession, 'display'>, o: RotateO
   const out: string[] = [];
   for (const i of o.items) {
     const resolves = i.resolves === null ? '' : i.resolves ? ', launcher resolves it' : ', the launcher does NOT resolve it';
-    out.push(`${i.holdsNew ? '✓' : '✗'} mcp-harden/${i.account} ${i.holdsNew ? 'holds the new value' : 'does not hold the new value'}${resolves}`);
+    out.push(`${i.holdsNew ? '✓' : '✗'} ${i.service}/${i.account} ${i.holdsNew ? 'holds the new value' : 'does not hold the new value'}${resolves}`);
   }
   if (o.references.length) out.push(`✓ ${o.references.length === 1 ? '1 config reference now resolves' : `${o.references.length} config references now resolve`} to the new value`);
   const [history, other] = [o.leftOld.filter((p) => p.kind === 'history'), o.leftOld.filter((p) => p.kind !== 'history')];
@@ -74,6 +75,8 @@ export function outcomeLines(session: Pick<RotateSession, 'display'>, o: RotateO
   for (const p of history) out.push(`! the old value is still in ${placeLine(session, p)} (--remove-history removes such lines)`);
   if (!other.length) out.push(history.length ? '✓ no copy of the old value is left on disk outside shell history' : '✓ no copy of the old value is left on disk');
   for (const p of o.dangling) out.push(`✗ ${placeLine(session, p)} names a keychain item that does not exist`);
+  // Nothing here can change what VS Code stored: the user types the new value there.
+  for (const m of o.manual) out.push(`✗ re-enter the new value in VS Code: input ${m.input} of server ${m.server} (${session.display(m.file)})`);
   return out;
 }
 
@@ -82,7 +85,7 @@ export function rotationExit(o: RotateOutcome): number {
   if (o.apply.cancelled) return EXIT.cancelled;
   // Shell-history lines go only when the user chose it (DESIGN §5): left, they are said, not failed.
   const left = o.leftOld.filter((p) => p.kind !== 'history');
-  const bad = o.apply.failed.length || left.length || o.dangling.length || o.items.some((i) => !i.holdsNew || i.resolves === false);
+  const bad = o.apply.failed.length || left.length || o.dangling.length || o.manual.length || o.items.some((i) => !i.holdsNew || i.resolves === false);
   return bad ? EXIT.failure : 0;
 }
 
@@ -188,6 +191,7 @@ async function runScripted(deps: RotateDeps, audit: AuditOptions, name: string, 
           items: outcome.items,
           leftOld: outcome.leftOld,
           dangling: outcome.dangling,
+          manual: outcome.manual,
           ...(reported ? { reportedToGithub: reported } : notReported ? { reportedToGithub: { status: 'not-sent', detail: 'the rotation did not complete' } } : {}),
           ...(dead ? { oldValue: dead } : {}),
           revoke: link ?? null,

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSy
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { searchHistory } from '../../src/adapters/git-history.js';
+import { searchHistory, stripControls } from '../../src/adapters/git-history.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** A synthetic token of the GitHub classic shape (the checksum does not matter here). */
@@ -175,9 +175,10 @@ describe('searchHistory', () => {
     const result = await searchHistory(repo, token);
     const bySha = new Map(result.commits.map((c) => [c.sha, c]));
     expect(bySha.get(binary)).toMatchObject({ files: ['blob.bin'], change: 'added' });
-    expect(bySha.get(odd)?.files.sort()).toEqual(['dir with space/é "q".env', 'tab\there.env']);
+    // Names come back unquoted, without control characters (the tab): nothing to reach a terminal.
+    expect(bySha.get(odd)?.files.sort()).toEqual(['dir with space/é "q".env', 'tabhere.env']);
     expect(bySha.get(moved)).toMatchObject({ change: 'both' });
-    expect(bySha.get(moved)?.files.sort()).toEqual(['moved.env', 'tab\there.env']);
+    expect(bySha.get(moved)?.files.sort()).toEqual(['moved.env', 'tabhere.env']);
     expect(bySha.get(merge)).toMatchObject({ files: ['f.txt'], change: 'added' });
     expect(result.commits[0]?.sha).toBe(merge); // newest first
     expect(result.commits).toHaveLength(4);
@@ -212,5 +213,37 @@ describe('searchHistory', () => {
     expect(result.commits.map((c) => c.subject)).toEqual(['two']);
     expect(result.note).toMatch(/shallow clone/);
     expect(result.commits[0]?.remotes).toEqual(['origin/main']);
+  });
+
+  it('cannot be fooled by a commit message that imitates a commit line or the end of a message', async () => {
+    const fakeSha = 'f'.repeat(40);
+    // A line of the message imitates the start of another commit, which would take the patch below.
+    const spoofed = `add config\n\n\x01${fakeSha}\x02\x022001-01-01T00:00:00Z\x02innocent\x02\x03`;
+    const real = commit(spoofed, { 'real.env': `GITHUB_TOKEN=${token}\n` });
+    // A message that ends itself early and then imitates a patch naming another file.
+    const early = `holds ${token}\n\n\x03\ndiff --git a/fake.txt b/fake.txt\n--- a/fake.txt\n+++ b/fake.txt\n@@ -0,0 +1 @@\n+${token}`;
+    const second = commit(early, { 'other.txt': 'no secret here\n' });
+
+    const result = await searchHistory(repo, token);
+    expect(result.commits.map((c) => c.sha)).toEqual([second, real]);
+    expect(result.commits.map((c) => c.files)).toEqual([[], ['real.env']]);
+    expect(result.commits[1]?.subject).toBe('add config');
+  });
+
+  it('returns subjects and file names without terminal control characters', async () => {
+    const evilName = 'evil\x1b[2J.env';
+    const sha = commit('add env \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 \u009b6n done', { [evilName]: `TOKEN=${token}\n` });
+    const result = await searchHistory(repo, token);
+    expect(result.commits.map((c) => c.sha)).toEqual([sha]);
+    expect(result.commits[0]?.subject).toBe('add env [31mRED[0m ]0;pwned 6n done');
+    expect(result.commits[0]?.files).toEqual(['evil[2J.env']);
+    for (const text of [result.commits[0]!.subject, ...result.commits[0]!.files]) expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+});
+
+describe('stripControls', () => {
+  it('drops C0, DEL and C1 characters and keeps the rest, other scripts included', () => {
+    expect(stripControls('a\tb\nc\rd\x00e\x1bf\x7fg\u0085h\u009bi')).toBe('abcdefghi');
+    expect(stripControls('fix für Ünïcode — 修正 ✓')).toBe('fix für Ünïcode — 修正 ✓');
   });
 });

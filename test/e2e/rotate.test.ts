@@ -12,7 +12,9 @@ import { fakeToken } from '../helpers/tokens.js';
 const outputs: string[] = [];
 const boxes: Box[] = [];
 const secrets: string[] = [];
-const ACCOUNTS = ['GITHUB_PERSONAL_ACCESS_TOKEN', 'GITHUB_TOKEN', 'LINEAR_API_KEY'];
+const ACCOUNTS = ['GITHUB_PERSONAL_ACCESS_TOKEN', 'GITHUB_TOKEN', 'LINEAR_API_KEY', 'GH_A'];
+/** An item made by hand with another service, as DESIGN §3's guide has the user make one. */
+const HAND_MADE = ['github-pat', 'mcp-github'] as const;
 
 beforeAll(() => {
   requireKeyring();
@@ -24,6 +26,7 @@ afterAll(() => {
   for (const s of secrets) expect(all.includes(s), 'a secret value appeared in the output').toBe(false);
   for (const b of boxes) rmSync(b.root, { recursive: true, force: true });
   clearItems(ACCOUNTS);
+  spawnSync('secret-tool', ['clear', 'service', HAND_MADE[0], 'account', HAND_MADE[1]]);
 });
 
 function token(seed: string): string {
@@ -230,6 +233,77 @@ describe('rotate NAME --value-stdin --yes', () => {
     expect(r.stdout).toMatch(new RegExp(`${removed.slice(0, 12)} \\S+ removed in config\\.env — "remove config" — local only`));
     expect(r.stdout).toMatch(new RegExp(`${added.slice(0, 12)} \\S+ added in config\\.env — "add config" — on origin/main`));
     expect(r.stdout).toContain('pushed to a remote: treat the token as public');
+  });
+});
+
+describe('rotate: other keychain items, and an interrupted run', () => {
+  test('an item of another service that a config references and that holds the old value gets the new one too', () => {
+    const b = box('hand-made');
+    const old = token('hand-old');
+    const fresh = token('hand-new');
+    // Written as keytar and our secret-tool backend write items (schema, service, account), so both find it.
+    const store = (service: string, account: string) => {
+      const r = spawnSync('secret-tool', ['store', '--label=x', 'xdg:schema', 'org.freedesktop.Secret.Generic', 'service', service, 'account', account], { input: old, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr);
+    };
+    store('mcp-harden', 'GH_A');
+    store(HAND_MADE[0], HAND_MADE[1]);
+    const server = (ref: string) => ({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-github@2025.4.8'], env: { GITHUB_PERSONAL_ACCESS_TOKEN: ref } });
+    write(join(b.home, '.claude.json'), JSON.stringify({ mcpServers: { a: server('keychain:mcp-harden/GH_A'), c: server(`keychain:${HAND_MADE.join('/')}`) } }, null, 2) + '\n');
+
+    const r = run(b, ['rotate', 'GH_A', '--value-stdin', '--yes', '--no-history'], fresh);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('keychain item github-pat/mcp-github');
+    expect(r.stdout).toMatch(/\.claude\.json:\d+ — server "c" \(Claude Code\): keychain reference/);
+    expect(r.stdout).toContain('✓ github-pat/mcp-github holds the new value');
+    const held = spawnSync('secret-tool', ['lookup', 'service', HAND_MADE[0], 'account', HAND_MADE[1]], { encoding: 'utf8' });
+    expect(held.stdout === fresh, 'the hand-made item holds the new value').toBe(true);
+    expect(lookupItem('GH_A') === fresh, 'our item holds the new value').toBe(true);
+  });
+
+  // Action 0 stores the new value, 1 and 2 rewrite the two configs: killed before the store, before
+  // any config was switched, and with one config switched.
+  test.each([
+    ['action:before:0', false],
+    ['action:before:1', true],
+    ['action:before:2', true],
+  ])('killed at %s: rotating again with the same value finishes the job', (point, stored) => {
+    const b = box('resume');
+    const old = token(`resume-old-${point}`);
+    const fresh = token(`resume-new-${point}`);
+    threeConsumers(b, old);
+    const account = 'GITHUB_PERSONAL_ACCESS_TOKEN';
+    const killed = run(b, ['rotate', account, '--value-stdin', '--yes', '--no-history'], fresh, { MCP_HARDEN_TEST_HOOKS: '1', MCP_HARDEN_TEST_CRASH: point });
+    expect(killed.code).toBeNull();
+    expect(lookupItem(account) === fresh, 'whether the item holds the new value').toBe(stored);
+    expect(filesHolding(b.root, old).length).toBeGreaterThan(0);
+
+    // The notice names the rotate command, not fix (which would store the old value).
+    const audit = run(b, ['audit']);
+    expect(audit.stderr).toMatch(new RegExp(`was interrupted: \`mcp-harden rotate ${account}\` with the same new value carries on`));
+    expect(audit.stderr).not.toContain('mcp-harden fix --yes');
+    // And fix refuses to run over it: it would store the leftover old value and point consumers back at it.
+    const before = snapshot(b.root);
+    const fix = run(b, ['fix', '--yes']);
+    expect(fix.code).toBe(1);
+    expect(fix.stderr).toMatch(/a rotation, was interrupted: finish it first/);
+    expect(snapshot(b.root)).toEqual(before);
+
+    const again = run(b, ['rotate', account, '--value-stdin', '--yes', '--no-history'], fresh);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    // One secret: the plaintext copies left belong to the item, not to a second candidate `NAME@server`.
+    if (stored) expect(again.stdout).toContain(`keychain item mcp-harden/${account}`);
+    expect(again.stdout).toMatch(/\.env:\d+ — GITHUB_TOKEN: plaintext \.env line/);
+    expect(again.stdout).not.toContain(`${account}@`);
+    expect(filesHolding(b.root, old)).toEqual([]);
+    expect(lookupItem(account) === fresh, 'the item holds the new value').toBe(true);
+    expect(keychainHolds(old)).toBe(false);
+    for (const [name, v] of resolvedValues(b)) expect(v === fresh, `${name} resolves the new token`).toBe(true);
+    // Carried through: no longer reported as interrupted, and the same value is now refused as the old one.
+    expect(run(b, ['audit']).stderr).not.toContain('was interrupted');
+    const third = run(b, ['rotate', account, '--value-stdin', '--yes', '--no-history'], fresh);
+    expect(third.code).toBe(2);
+    expect(third.stderr).toContain('this is the old value');
   });
 });
 
