@@ -1,9 +1,9 @@
 // Writes that never leave a half-written file: a temp file in the same directory, fsync, mode and
 // owner set, rename over the target, fsync of the directory (DESIGN §5). A file that changed on disk
-// since it was read is not written, and a symlink is written through only when its target stays
-// inside the allowed roots (workspace and home).
+// since it was read is not written, and a symlink (the file, or any folder above it) is written
+// through only when its target stays inside the allowed roots (workspace and home).
 import { createHash, randomBytes } from 'node:crypto';
-import { lstat, open, readdir, readFile, realpath, rename, stat, unlink, chmod } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, stat, unlink, chmod } from 'node:fs/promises';
 import { basename, dirname, join, relative, isAbsolute, resolve } from 'node:path';
 import { EXIT, HardenError } from '../core/errors.js';
 import { crashPoint } from './test-hooks.js';
@@ -25,12 +25,23 @@ export class FileChangedError extends HardenError {
   }
 }
 
-/** The path is a symlink whose target leaves the workspace and home: read, never written through. */
+/**
+ * The path is a symlink, or lies in a directory reached through one, whose target leaves the
+ * workspace and home: read, never written through.
+ */
 export class SymlinkOutsideError extends HardenError {
   readonly code = 'symlink-outside';
   readonly exitCode = EXIT.failure;
-  constructor(readonly file: string) {
-    super(`${file} is a symlink to a file outside the workspace and home; it was not changed`);
+  constructor(
+    readonly file: string,
+    /** The link on the way to the file (the file itself when that is the link). */
+    readonly link: string = file,
+  ) {
+    super(
+      link === file
+        ? `${file} is a symlink to a file outside the workspace and home; it was not changed`
+        : `${file} is reached through the symlink ${link}, which leads outside the workspace and home; it was not changed`,
+    );
   }
 }
 
@@ -72,31 +83,104 @@ function inside(child: string, root: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+async function realRoots(roots: readonly string[] | undefined): Promise<string[]> {
+  return Promise.all((roots ?? []).map((root) => realpath(root).catch(() => resolve(root))));
+}
+
 /**
- * The file a write or chmod of `path` acts on: the path itself, or for a symlink its real target
- * when that is inside an allowed root.
+ * The first symlink on the way to `path` (the path itself included) whose real target is outside
+ * every root, for the error message; undefined when there is none.
  */
-async function targetOf(path: string, allowedRoots: readonly string[] | undefined): Promise<{ target: string; exists: boolean }> {
+async function linkLeaving(path: string, roots: readonly string[]): Promise<string | undefined> {
+  const chain: string[] = [];
+  for (let p = path; ; p = dirname(p)) {
+    chain.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of chain) {
+    const st = await lstat(p).catch(() => null);
+    if (!st?.isSymbolicLink()) continue;
+    const real = await realpath(p).catch(() => null);
+    if (real === null || !roots.some((root) => inside(real, root))) return p;
+  }
+  return undefined;
+}
+
+/**
+ * The file a write or chmod of `path` acts on, by its real path. A path with no symlink on the way
+ * is the caller's own choice and is used as it is. A symlink anywhere on the way (the file or any
+ * folder above it) is followed only when the real path stays inside an allowed root; otherwise
+ * SymlinkOutsideError, before anything is written. With `makeParents`, missing folders are made one
+ * level at a time under the real path of the deepest existing one, never through a link leaving the roots.
+ */
+async function targetOf(
+  path: string,
+  allowedRoots: readonly string[] | undefined,
+  makeParents = false,
+): Promise<{ target: string; exists: boolean }> {
+  const abs = resolve(path);
+  const roots = await realRoots(allowedRoots);
+  // `real` is the real path of `lexical`: equal when no link was followed.
+  const ok = (lexical: string, real: string) => real === lexical || roots.some((root) => inside(real, root));
+  const refuse = async (at: string): Promise<never> => {
+    const link = (await linkLeaving(at, roots)) ?? at;
+    throw new SymlinkOutsideError(path, link === abs ? path : link);
+  };
+
   let link;
   try {
-    link = await lstat(path);
+    link = await lstat(abs);
   } catch (err) {
-    if (errCode(err) === 'ENOENT') return { target: resolve(path), exists: false };
-    throw err;
+    if (errCode(err) !== 'ENOENT') throw err;
   }
-  if (!link.isSymbolicLink()) return { target: resolve(path), exists: true };
-  let real: string;
-  try {
-    real = await realpath(path);
-  } catch {
+  if (link?.isSymbolicLink()) {
     // A dangling link: there is no file to edit, and creating one through the link is not ours to do.
-    throw new SymlinkOutsideError(path);
+    const real = await realpath(abs).catch(() => null);
+    if (real === null || !ok(abs, real)) return refuse(abs);
+    return { target: real, exists: true };
   }
-  for (const root of allowedRoots ?? []) {
-    const realRoot = await realpath(root).catch(() => resolve(root));
-    if (inside(real, realRoot)) return { target: real, exists: true };
+  const dir = dirname(abs);
+  if (link) {
+    const realDir = await realpath(dir);
+    if (!ok(dir, realDir)) return refuse(dir);
+    return { target: join(realDir, basename(abs)), exists: true };
   }
-  throw new SymlinkOutsideError(path);
+
+  // A new file: the deepest folder that exists decides where it goes.
+  const missing: string[] = [];
+  let existing = dir;
+  for (;;) {
+    try {
+      await lstat(existing);
+      break;
+    } catch (err) {
+      if (errCode(err) !== 'ENOENT' || dirname(existing) === existing) throw err;
+      missing.unshift(basename(existing));
+      existing = dirname(existing);
+    }
+  }
+  const realExisting = await realpath(existing).catch(() => null);
+  if (realExisting === null || !ok(existing, realExisting)) return refuse(existing);
+  let cur = realExisting;
+  if (makeParents) {
+    for (const name of missing) {
+      const next = join(cur, name);
+      try {
+        await mkdir(next);
+        cur = next;
+      } catch (err) {
+        if (errCode(err) !== 'EEXIST') throw err;
+        // Made meanwhile: entered only when it is a folder, or a link staying inside the roots.
+        const real = await realpath(next).catch(() => null);
+        if (real === null || !ok(next, real)) return refuse(next);
+        cur = real;
+      }
+    }
+  } else {
+    // The open of the temp file fails there as it would have: no folder is made unasked.
+    cur = join(cur, ...missing);
+  }
+  return { target: join(cur, basename(abs)), exists: false };
 }
 
 async function stampOf(path: string): Promise<FileStamp | undefined> {
@@ -121,6 +205,8 @@ export interface WriteOptions {
   mode?: number;
   /** Roots a symlink's target must stay inside to be written through (workspace, home). */
   allowedRoots?: string[];
+  /** Make missing folders of a new file (one level at a time, never through a link leaving the roots). */
+  makeParents?: boolean;
 }
 
 /**
@@ -150,7 +236,7 @@ export async function removeStaleTemps(path: string): Promise<number> {
 }
 
 export async function writeAtomic(path: string, data: string | Buffer, opts: WriteOptions = {}): Promise<FileStamp> {
-  const { target, exists } = await targetOf(path, opts.allowedRoots);
+  const { target, exists } = await targetOf(path, opts.allowedRoots, opts.makeParents);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const current = exists ? await stat(target) : undefined;
   if (opts.expect !== undefined && !sameStamp(await stampOf(target), opts.expect)) throw new FileChangedError(path);

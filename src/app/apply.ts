@@ -4,8 +4,8 @@
 // Per secret the order is: store → read back → rewrite each config to the reference (after the
 // reference is seen to resolve through the launcher) → only then remove the plaintext elsewhere.
 import { spawn } from 'node:child_process';
-import { lstat, mkdir, unlink } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { lstat, unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { chmodSafe, readForEdit, removeStaleTemps, writeAtomic, type FileStamp } from '../adapters/atomic-write.js';
 import { crashPoint } from '../adapters/test-hooks.js';
 import { inferSource, parseConfig } from '../core/clients/index.js';
@@ -26,6 +26,7 @@ import { replaceSpec } from '../core/pin.js';
 import { hasOption, sameOption } from './plan.js';
 import { applyEdits as applyJsoncEdits, modify as modifyJsonc, parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { packageRef } from '../core/risks.js';
+import { findInlineReferences, parseReference, type SecretReference } from '../core/reference.js';
 
 export type ApplyEvent =
   | { type: 'start'; seq: number; action: Action }
@@ -458,6 +459,11 @@ export async function computeAddServer(action: Extract<Action, { kind: 'add-serv
   return { ...base, after: editConfig('json', read.text, [{ op: 'set-object', path: action.serverPath, value: action.definition }]) };
 }
 
+/** The keychain item a planned reference (`keychain:S/A` or `{{keychain:S/A}}`) names; null when it names none. */
+function referencedAccount(reference: string): SecretReference | null {
+  return parseReference(reference) ?? findInlineReferences(reference)[0] ?? null;
+}
+
 function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
@@ -574,6 +580,9 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
     deps.resolvesTo ?? ((service: string, account: string, value: string) => launcherResolves(deps.launcherPath, process.env, service, account, value));
   /** Accounts stored and read back in this run, by fingerprint: later actions may rely on them. */
   const stored = new Map<string, { service: string; account: string }>();
+  /** The same accounts by name: a rewrite may only point at one of these. */
+  const storedAccounts = new Set<string>();
+  const accountKey = (service: string, account: string) => `${service}\u0000${account}`;
   const failedSecrets = new Set<string>();
 
   const skip = (seq: number, action: Action, message: string) => {
@@ -582,7 +591,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
   };
 
   /** Writes one file change, journaled, with an encrypted backup of the old bytes first. */
-  const writeChange = async (seq: number, action: Action, change: FileChange, opts: { backup: boolean; created?: boolean }) => {
+  const writeChange = async (seq: number, action: Action, change: FileChange, opts: { backup: boolean; created?: boolean; makeParents?: boolean }) => {
     let backup: string | undefined;
     if (opts.backup && !opts.created) backup = await vault.save(change.bytes, { run: runId, kind: 'file', path: change.file, mode: change.mode });
     const afterSha = sha256(Buffer.from(change.after, 'utf8'));
@@ -603,6 +612,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
     crashPoint(`action:before:${seq}`);
     await writeAtomic(change.file, change.after, {
       ...(opts.created ? { mode: 0o644 } : { expect: change.stamp }),
+      ...(opts.makeParents ? { makeParents: true } : {}),
       allowedRoots: deps.allowedRoots,
     });
     result.files.push(change.file);
@@ -719,6 +729,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
             }
             stored.set(action.fingerprint, { service: action.service, account: action.account });
             for (const fp of action.replaces ?? []) stored.set(fp, { service: action.service, account: action.account });
+            storedAccounts.add(accountKey(action.service, action.account));
             await deps.meta.recordStored({ service: action.service, account: action.account, provider: action.provider, kind: action.secretKind });
             message = message ?? 'stored and read back';
             break;
@@ -734,17 +745,28 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
             if (change.expectHeaders && !sameHeaders(await resolveHeaders(change.expectHeaders.specs, deps.store!), change.expectHeaders.headers)) {
               throw new Error(`the headersHelper of "${action.server}" would not send the same headers; ${action.file} was not changed`);
             }
-            // The reference must resolve before the plaintext leaves this file.
+            // The reference must name an item this run stored and read back, and resolve, before the
+            // plaintext leaves this file. The item is the one the reference names: several accounts
+            // may hold the same value, so the fingerprint alone does not say which.
+            const named: SecretReference[] = [];
             for (const r of action.replace) {
-              const acct = stored.get(r.fingerprint)!;
+              const acct = referencedAccount(r.reference);
+              if (!acct || !storedAccounts.has(accountKey(acct.service, acct.account))) {
+                throw new Error(
+                  `the reference for "${action.server}" names ${acct ? `${acct.service}/${acct.account}` : 'no keychain item'}, which this run did not store; ${action.file} was not changed`,
+                );
+              }
+              named.push(acct);
+            }
+            for (const acct of named) {
               const value = action.launcher ? await deps.store!.get(acct.service, acct.account) : null;
               if (action.launcher && (value === null || !(await resolves(acct.service, acct.account, value)))) {
                 throw new Error(`${acct.account} does not resolve through the launcher; ${action.file} was not changed`);
               }
             }
             await writeChange(seq, action, change, { backup: true });
-            for (const r of action.replace) {
-              const acct = stored.get(r.fingerprint)!;
+            for (const [i, r] of action.replace.entries()) {
+              const acct = named[i]!;
               await deps.meta.recordReference(acct.service, acct.account, {
                 file: action.file,
                 ...(r.location.path ? { path: r.location.path } : {}),
@@ -780,9 +802,10 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, command = 'fix'): P
               message = UNCHANGED[action.kind];
               break;
             }
-            // A config the workspace does not have yet may need its folder (`.cursor/`) too.
-            if (action.kind === 'add-server' && change.stamp.size < 0) await mkdir(dirname(action.file), { recursive: true });
-            await writeChange(seq, action, change, { backup: !!deps.store, created: change.stamp.size < 0 });
+            const created = change.stamp.size < 0;
+            // A config the workspace does not have yet may need its folder (`.cursor/`) too: the
+            // writer makes it, never through a symlink leading out of the allowed roots.
+            await writeChange(seq, action, change, { backup: !!deps.store, created, makeParents: action.kind === 'add-server' && created });
             if (action.kind === 'pin-version') message = `now ${action.to}`;
             break;
           }

@@ -2,9 +2,10 @@
 // engine is split in steps a UI drives one at a time: load the policy, prepare (what is needed and
 // what is already done), check each value the user gives, then apply through the journaled engine
 // (so `mcp-harden undo` rolls an onboarding back like any fix). Values live in memory only.
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile, realpath } from 'node:fs/promises';
 import { posix, win32 } from 'node:path';
-import { inferSource, parseConfig } from '../core/clients/index.js';
+import { CLIENT_LABELS, inferSource, parseConfig } from '../core/clients/index.js';
+import { projectServerFiles } from '../core/clients/paths.js';
 import { PolicyInvalidError, PolicyMissingError } from '../core/errors.js';
 import type { ClientKind, DocPath, HostEnv, Located, Server } from '../core/model.js';
 import type { Action, Plan, ServerDefinition } from '../core/plan.js';
@@ -73,7 +74,7 @@ function joinPath(dir: string, name: string): string {
 export interface RequiredSecret {
   /** The keychain account (service `mcp-harden`). */
   name: string;
-  /** From the policy; 'unknown' when the policy does not describe this secret. */
+  /** From the policy ('unknown' when its entry names none). */
   provider: string;
   kind?: string;
   /** Servers that use it: the policy's list and the configs that reference it. */
@@ -85,9 +86,24 @@ export interface RequiredSecret {
   scopesKind?: string;
   /** Where to create one (the policy's link). */
   create?: string;
-  /** The policy has an entry for it. */
+  /** The policy has an entry for it (always: only described secrets are asked for). */
   described: boolean;
   status: 'present' | 'needed';
+  /** Present items: configs outside this workspace that already use it, as far as the metadata knows. */
+  usedElsewhere?: string[];
+}
+
+/**
+ * A keychain item a config (or a policy server) references that the policy does not describe:
+ * never asked for or stored by onboarding, only shown, so a committed config cannot make a new
+ * teammate hand an item of another project to this repository's servers.
+ */
+export interface UndescribedSecret {
+  name: string;
+  /** Who references it: the config file and the server. */
+  references: { file: string; server: string }[];
+  /** An item of that name is already in the keychain (it is left as it is). */
+  present: boolean;
 }
 
 export interface ConfigStep {
@@ -103,7 +119,10 @@ export interface PreparedOnboard {
   workspace: string;
   policyFile: string;
   policy: Policy;
+  /** The secrets the policy describes: asked for when missing. */
   secrets: RequiredSecret[];
+  /** Referenced but not described by the policy: shown as warnings, never asked for. */
+  undescribed: UndescribedSecret[];
   steps: ConfigStep[];
   /** What onboarding cannot do for the user (a TOML/YAML config to edit by hand, …). */
   leftOver: Plan['leftOver'];
@@ -221,8 +240,17 @@ export async function prepareOnboard(deps: FixDeps, opts: OnboardOptions): Promi
   /** Servers as they will be after onboarding: the configs' own, and the policy's that get added. */
   const after: Server[] = [...project];
   const users = new Map<string, Set<string>>();
-  const use = (account: string, server: string) => users.set(account, new Set([...(users.get(account) ?? []), server]));
-  for (const s of project) for (const v of serverStrings(s)) for (const a of accountsIn(v)) use(a, s.name);
+  /** Where each account is referenced, for the warning about the ones the policy does not describe. */
+  const referencedAt = new Map<string, { file: string; server: string }[]>();
+  const use = (account: string, server: string, file: string) => {
+    users.set(account, new Set([...(users.get(account) ?? []), server]));
+    const refs = referencedAt.get(account) ?? [];
+    if (!refs.some((r) => r.file === file && r.server === server)) refs.push({ file, server });
+    referencedAt.set(account, refs);
+  };
+  for (const s of project) for (const v of serverStrings(s)) for (const a of accountsIn(v)) use(a, s.name, s.file);
+  const rel = (file: string) => lib.relative(workspace, file).split(lib.sep).join('/');
+  const realWorkspace = await realpath(workspace).catch(() => workspace);
 
   const trustOf = new Map<string, TrustLevel>();
   for (const p of policy.servers ?? []) {
@@ -237,10 +265,30 @@ export async function prepareOnboard(deps: FixDeps, opts: OnboardOptions): Promi
       leftOver.push({ rule: 'policy-server', file, server: p.name, why: `${p.file} is outside the workspace; onboarding changes files inside it only` });
       continue;
     }
-    const existing = project.find((s) => s.file === file && s.client === p.client && s.name === p.name);
+    // Only where the client reads project servers: a policy cannot aim a write at any JSON file.
+    const known = projectServerFiles(p.client);
+    const isKnown = known.some((k) => lib.join(workspace, ...k.split('/')) === file);
+    // The scan's view, or a known config read directly (the scan may have skipped it), so a
+    // second run finds what the first one added.
+    const existing =
+      project.find((s) => s.file === file && s.client === p.client && s.name === p.name) ?? (isKnown ? await serverInFile(file, p.client, p.name) : undefined);
     if (!existing) {
+      if (!isKnown) {
+        const where = known.length ? `project servers are read from ${known.join(' or ')}` : 'it reads no project config onboarding can edit';
+        leftOver.push({
+          rule: 'policy-server',
+          file,
+          server: p.name,
+          why: `${p.file} is not a ${CLIENT_LABELS[p.client]} project config (${where}); "${p.name}" was not added`,
+        });
+        continue;
+      }
       if (formatOf(file) !== 'json') {
         leftOver.push({ rule: 'policy-server', file, server: p.name, why: `add server "${p.name}" to ${p.file} by hand, as ${POLICY_FILE} defines it (onboarding edits JSON configs only)` });
+        continue;
+      }
+      if (!(await staysInside(file, realWorkspace))) {
+        leftOver.push({ rule: 'policy-server', file, server: p.name, why: linkedOutNote(p.file, p.name) });
         continue;
       }
       if (holdsPlaintext(p)) {
@@ -251,8 +299,12 @@ export async function prepareOnboard(deps: FixDeps, opts: OnboardOptions): Promi
       const action: Action = { kind: 'add-server', file, client: p.client, server: p.name, serverPath, definition: serverDefinition(p) };
       steps.push({ what: `add server "${p.name}" to ${p.file}`, file, status: 'todo', action });
       after.push(serverFromPolicy(p, file, serverPath));
-      for (const v of policyStrings(p)) for (const a of accountsIn(v)) use(a, p.name);
+      for (const v of policyStrings(p)) for (const a of accountsIn(v)) use(a, p.name, file);
       continue;
+    }
+    if (!project.includes(existing)) {
+      after.push(existing);
+      for (const v of serverStrings(existing)) for (const a of accountsIn(v)) use(a, existing.name, file);
     }
     steps.push({ what: `server "${p.name}" in ${p.file}`, file, status: 'done' });
     if (p.pin) {
@@ -266,6 +318,7 @@ export async function prepareOnboard(deps: FixDeps, opts: OnboardOptions): Promi
         const action: Action = { kind: 'pin-version', file, client: p.client, server: p.name, serverPath: existing.path, argPath: ref.at.path, from: ref.spec, to: p.pin };
         const change = await computePin(action).catch(() => null);
         if (change && change.after === change.before) steps.push({ what: `"${p.name}" runs ${p.pin}`, file, status: 'done' });
+        else if (!(await staysInside(file, realWorkspace))) leftOver.push({ rule: 'policy-violation', file, server: p.name, why: linkedOutNote(p.file, p.name) });
         else steps.push({ what: `pin "${p.name}" in ${p.file} to ${p.pin}`, file, status: 'todo', action });
       }
     }
@@ -294,40 +347,53 @@ export async function prepareOnboard(deps: FixDeps, opts: OnboardOptions): Promi
     steps.push(change && change.after === change.before ? { what, file: action.file, status: 'done' } : { what, file: action.file, status: 'todo', action });
   }
 
-  // The secrets: every account the configs (as they will be) reference, and every one the policy lists.
-  for (const s of policy.secrets ?? []) if (!users.has(s.name)) users.set(s.name, new Set());
+  // The secrets the policy lists are asked for; one a config references that the policy does not
+  // describe is only reported: asking for it would let any committed config name an item to fill.
+  const described = new Set((policy.secrets ?? []).map((x) => x.name));
+  const undescribed: UndescribedSecret[] = [...referencedAt]
+    .filter(([name]) => !described.has(name))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, refs]) => ({ name, references: refs.map((r) => ({ file: rel(r.file), server: r.server })), present: present.has(name) }));
+  const dir = stateDirPath(host);
+  const meta = await new SecretsMeta({ stateDir: dir }).list().catch(() => []);
   const secrets: RequiredSecret[] = [];
-  for (const [name, servers] of [...users].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const entry: PolicySecret | undefined = policy.secrets?.find((x) => x.name === name);
-    const all = [...new Set([...(entry?.servers ?? []), ...servers])].sort();
+  for (const entry of [...(policy.secrets ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const name = entry.name;
+    const all = [...new Set([...(entry.servers ?? []), ...(users.get(name) ?? [])])].sort();
     // The most restrictive level among its servers; a server the policy does not rate counts as untrusted.
     const levels = all.map((n) => trustOf.get(n) ?? 'untrusted');
     const trust = levels.reduce<TrustLevel>((worst, l) => (TRUST_ORDER.indexOf(l) > TRUST_ORDER.indexOf(worst) ? l : worst), levels.length ? 'trusted' : 'untrusted');
     const r: RequiredSecret = {
       name,
-      provider: entry?.provider ?? 'unknown',
+      provider: entry.provider ?? 'unknown',
       servers: all,
       trust,
-      described: entry !== undefined,
+      described: true,
       status: present.has(name) ? 'present' : 'needed',
     };
-    if (entry?.kind) r.kind = entry.kind;
-    if (entry?.scopes) {
+    if (entry.kind) r.kind = entry.kind;
+    if (entry.scopes) {
       r.scopes = [...entry.scopes[trust]];
       r.scopesKind = entry.scopes.kind;
     }
-    if (entry?.create) r.create = entry.create;
+    if (entry.create) r.create = entry.create;
+    if (r.status === 'present') {
+      // An item of that name may already serve another project: say so before this one relies on it.
+      const refs = meta.find((m) => m.service === KEYCHAIN_SERVICE && m.account === name)?.references ?? [];
+      const elsewhere = [...new Set(refs.map((x) => x.file).filter((f) => !inside(f) && f !== workspace))].sort();
+      if (elsewhere.length) r.usedElsewhere = elsewhere;
+    }
     secrets.push(r);
   }
 
   const launcherNeeded = after.some((s) => s.transport === 'stdio' && [...s.env.map((e) => e.value.value), ...s.args.map((a) => a.value)].some((v) => accountsIn(v).length > 0));
-  const dir = stateDirPath(host);
   const interrupted = await new Journal({ stateDir: dir }).findInterrupted();
   return {
     workspace,
     policyFile: lib.join(workspace, POLICY_FILE),
     policy,
     secrets,
+    undescribed,
     steps,
     leftOver,
     launcherNeeded,
@@ -336,6 +402,43 @@ export async function prepareOnboard(deps: FixDeps, opts: OnboardOptions): Promi
     stateDir: dir,
     interrupted,
   };
+}
+
+/** The server of that name in a config, read directly; undefined when the file or the server is not there. */
+async function serverInFile(file: string, client: ClientKind, name: string): Promise<Server | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const source = { ...inferSource(file, text, client), scope: 'project' as const };
+  return parseConfig(source, text).servers.find((s) => s.name === name);
+}
+
+/**
+ * Whether a write to `file` stays in the workspace once symlinks are followed: the real path of the
+ * file, or of its deepest existing folder, must be inside the real workspace.
+ */
+async function staysInside(file: string, realWorkspace: string): Promise<boolean> {
+  const lib = /^[A-Za-z]:[\\/]/.test(file) ? win32 : posix;
+  for (let p = file; ; p = lib.dirname(p)) {
+    const exists = await lstat(p).then(
+      () => true,
+      () => false,
+    );
+    if (exists) {
+      const real = await realpath(p).catch(() => null);
+      if (real === null) return false;
+      const r = lib.relative(realWorkspace, real);
+      return r === '' || (!r.startsWith('..') && !lib.isAbsolute(r));
+    }
+    if (lib.dirname(p) === p) return false;
+  }
+}
+
+function linkedOutNote(declared: string, server: string): string {
+  return `${declared} is reached through a symlink that leads outside the workspace; "${server}" was not changed there (onboarding changes files inside the workspace only)`;
 }
 
 /** Where servers sit in a config that exists: beside the servers it already declares; the client's usual key otherwise. */
@@ -415,11 +518,13 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_.@-]*$/;
 
 /**
  * `NAME=value` lines (onboard --yes): `#` comments and blank lines are skipped, an `export ` prefix
- * and quotes around the value are dropped, CRLF line ends are fine. Every other line is an error, as
- * is a name that is not required or one given twice.
+ * and quotes around the value are dropped, and as in dotenv an unquoted value ends before ` #` (a
+ * comment after a space); CRLF line ends are fine. Every other line is an error, as is a name that
+ * is not required, one the policy does not describe (`undescribed`), or one given twice.
  */
-export function parseSecretLines(text: string, requiredNames: Iterable<string>): ParsedSecretLines {
+export function parseSecretLines(text: string, requiredNames: Iterable<string>, undescribed: Iterable<string> = []): ParsedSecretLines {
   const required = new Set(requiredNames);
+  const notDescribed = new Set(undescribed);
   const values = new Map<string, string>();
   const firstLine = new Map<string, number>();
   const errors: string[] = [];
@@ -435,6 +540,10 @@ export function parseSecretLines(text: string, requiredNames: Iterable<string>):
       errors.push(`line ${n}: expected NAME=value`);
       return;
     }
+    if (notDescribed.has(name) && !required.has(name)) {
+      errors.push(`line ${n}: ${name} is referenced by a config but not described by ${POLICY_FILE}; onboarding does not store it`);
+      return;
+    }
     if (!required.has(name)) {
       errors.push(`line ${n}: ${name} is not a secret this workspace needs`);
       return;
@@ -444,8 +553,12 @@ export function parseSecretLines(text: string, requiredNames: Iterable<string>):
       return;
     }
     let value = body.slice(eq + 1).trim();
-    const q = value[0];
-    if ((q === '"' || q === "'") && value.length >= 2 && value.endsWith(q)) value = value.slice(1, -1);
+    const q = value[0] ?? '';
+    const close = q === '"' || q === "'" ? value.indexOf(q, 1) : -1;
+    if (close > 0 && value.length >= 2 && value.endsWith(q)) value = value.slice(1, -1);
+    else if (close > 0 && /^\s+#/.test(value.slice(close + 1))) value = value.slice(1, close);
+    // Unquoted: a space then `#` starts a comment (a `#` inside a value, as in `ab#cd`, stays).
+    else if (close < 0) value = value.replace(/\s+#.*$/, '');
     firstLine.set(name, n);
     values.set(name, value);
   });
@@ -542,7 +655,8 @@ export async function applyOnboard(prepared: PreparedOnboard, opts: OnboardApply
         journal,
         meta: new SecretsMeta({ stateDir: prepared.stateDir }),
         launcherPath: prepared.launcherPath,
-        allowedRoots: [prepared.workspace, host.home],
+        // Project files only: a link from the workspace into HOME is not followed either.
+        allowedRoots: [prepared.workspace],
         staleFiles,
         provided,
         onEvent: (e) => {

@@ -13,6 +13,7 @@ import {
   type OnboardResult,
   type PreparedOnboard,
   type RequiredSecret,
+  type UndescribedSecret,
 } from '../app/onboard.js';
 import { EXIT, UsageError } from '../core/errors.js';
 import { FlowCancelled, sayMarked, type Prompter } from '../wizard/prompter.js';
@@ -45,6 +46,18 @@ function scopesLine(s: RequiredSecret): string {
   return `scopes (${kind}${s.trust}): ${s.scopes.length ? s.scopes.join(', ') : 'none: read-only access only'}`;
 }
 
+/** One line about a secret a config references that the policy does not describe (never its value). */
+function undescribedLine(u: UndescribedSecret): string {
+  const by = u.references.map((r) => `${r.file} (server "${r.server}")`).join(', ');
+  const state = u.present ? 'an item of that name is already in the keychain and was left as it is' : 'its server cannot start until someone provides it';
+  return `${u.name} is referenced by ${by} but not described by ${POLICY_NAME}: not asked for or stored; ${state}`;
+}
+
+/** Where else an item already set up is used, when the metadata knows. */
+function elsewhereNote(s: RequiredSecret, home: string): string {
+  return s.usedElsewhere?.length ? ` (the keychain item is also used by ${s.usedElsewhere.map((f) => tildify(f, home)).join(', ')})` : '';
+}
+
 function describeSecret(s: RequiredSecret): string {
   return `${s.name}  ${s.provider}${s.kind ? ` ${s.kind}` : ''}  ${scopesLine(s)}`;
 }
@@ -72,8 +85,13 @@ export async function runOnboard(deps: FixDeps, opts: OnboardOptions, cli: Onboa
   const notes: string[] = [];
 
   if (cli.yes) {
-    const text = needed.length ? await io.readStdin() : '';
-    const parsed = parseSecretLines(text, prepared.secrets.map((s) => s.name));
+    // Read also when an undescribed secret is missing: a value given for it is refused, not ignored.
+    const text = needed.length || prepared.undescribed.some((u) => !u.present) ? await io.readStdin() : '';
+    const parsed = parseSecretLines(
+      text,
+      prepared.secrets.map((s) => s.name),
+      prepared.undescribed.map((u) => u.name),
+    );
     const problems = [...parsed.errors];
     const missing = needed.filter((s) => !parsed.values.has(s.name)).map((s) => s.name);
     if (missing.length) problems.push(`missing from stdin: ${missing.join(', ')}`);
@@ -154,9 +172,11 @@ export async function onboardWith(p: Prompter, deps: FixDeps, opts: OnboardOptio
   const needed = prepared.secrets.filter((s) => s.status === 'needed');
   const todo = prepared.steps.filter((s) => s.status === 'todo');
   p.say(`Team policy: ${POLICY_NAME} — ${prepared.secrets.length} secret${prepared.secrets.length === 1 ? '' : 's'}, ${prepared.steps.length} config step${prepared.steps.length === 1 ? '' : 's'}`, 'title');
-  for (const s of prepared.secrets.filter((x) => x.status === 'present')) p.say(`${s.name} — already in the keychain`, 'ok');
+  for (const s of prepared.secrets.filter((x) => x.status === 'present')) p.say(`${s.name} — already in the keychain${elsewhereNote(s, host.home)}`, 'ok');
+  for (const u of prepared.undescribed) p.say(undescribedLine(u), 'warn');
   for (const s of prepared.steps.filter((x) => x.status === 'done')) p.say(`${s.what} — already done`, 'ok');
   if (!needed.length && !todo.length) {
+    for (const l of prepared.leftOver) p.say(`left for you: ${l.why}`, 'warn');
     p.say('Everything is already set up; nothing was changed.');
     return EXIT.ok;
   }
@@ -213,6 +233,7 @@ function renderJson(prepared: PreparedOnboard, r: OnboardResult): string {
         policy: prepared.policyFile,
         secrets: r.secrets,
         steps: r.steps.map(({ action: _action, ...s }) => s),
+        undescribed: prepared.undescribed,
         leftOver: prepared.leftOver,
         launcher: r.launcher,
         run: r.run ? r.run.runId : null,
@@ -236,12 +257,13 @@ function renderHuman(prepared: PreparedOnboard, r: OnboardResult, host: HostEnv)
       s.outcome === 'stored'
         ? 'stored in the keychain'
         : s.outcome === 'present'
-          ? 'already set up'
+          ? `already set up${elsewhereNote(s, host.home)}`
           : s.outcome === 'not-given'
             ? 'not given'
             : `not stored${s.message ? `: ${s.message}` : ''}`;
     lines.push(`  ${mark} ${describeSecret(s)} — ${what}`);
   }
+  for (const u of prepared.undescribed) lines.push(`  ! ${undescribedLine(u)}`);
   if (r.steps.length) lines.push('Configs:');
   for (const s of r.steps) {
     const mark = s.outcome === 'applied' || s.outcome === 'done' ? '✓' : '✗';

@@ -146,6 +146,82 @@ describe('symlinks', () => {
     expect(readdirSync(home)).toEqual(['mcp.json']);
   });
 
+  it('refuses a file in a folder reached through a link that leaves the roots, for writes and chmod', async () => {
+    const ws = freshDir();
+    const outside = freshDir();
+    writeFileSync(join(outside, 'mcp.json'), '{"a": 1}\n');
+    chmodSync(join(outside, 'mcp.json'), 0o644);
+    symlinkSync(outside, join(ws, '.cursor'));
+    const file = join(ws, '.cursor', 'mcp.json');
+    const read = await readForEdit(file);
+    await expect(writeAtomic(file, '{"a": 2}\n', { expect: read.stamp, allowedRoots: [ws] })).rejects.toBeInstanceOf(SymlinkOutsideError);
+    await expect(writeAtomic(file, '{"a": 2}\n', { allowedRoots: [ws] })).rejects.toThrow(
+      `${file} is reached through the symlink ${join(ws, '.cursor')}, which leads outside the workspace and home; it was not changed`,
+    );
+    await expect(chmodSafe(file, 0o600, [ws])).rejects.toBeInstanceOf(SymlinkOutsideError);
+    expect(readFileSync(join(outside, 'mcp.json'), 'utf8')).toBe('{"a": 1}\n');
+    expect(statSync(join(outside, 'mcp.json')).mode & 0o777).toBe(0o644);
+    expect(readdirSync(outside)).toEqual(['mcp.json']);
+  });
+
+  it('refuses to create a file, or its folders, under a folder link that leaves the roots', async () => {
+    const ws = freshDir();
+    const outside = freshDir();
+    symlinkSync(outside, join(ws, '.cursor'));
+    await expect(writeAtomic(join(ws, '.cursor', 'mcp.json'), '{}\n', { allowedRoots: [ws], makeParents: true })).rejects.toBeInstanceOf(SymlinkOutsideError);
+    await expect(writeAtomic(join(ws, '.cursor', 'a', 'b', 'mcp.json'), '{}\n', { allowedRoots: [ws], makeParents: true })).rejects.toBeInstanceOf(
+      SymlinkOutsideError,
+    );
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(ws)).toEqual(['.cursor']);
+  });
+
+  it('refuses a link nested below a link that stays inside', async () => {
+    const ws = freshDir();
+    const outside = freshDir();
+    mkdirSync(join(ws, 'real'));
+    symlinkSync(join(ws, 'real'), join(ws, 'alias'));
+    symlinkSync(outside, join(ws, 'real', 'out'));
+    await expect(writeAtomic(join(ws, 'alias', 'out', 'x.json'), '{}\n', { allowedRoots: [ws] })).rejects.toThrow(
+      `reached through the symlink ${join(ws, 'alias', 'out')}`,
+    );
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('writes through a folder link that stays inside the roots, to the real file', async () => {
+    const ws = freshDir();
+    mkdirSync(join(ws, 'shared'));
+    writeFileSync(join(ws, 'shared', 'mcp.json'), '{"a": 1}\n');
+    symlinkSync(join(ws, 'shared'), join(ws, '.cursor'));
+    const file = join(ws, '.cursor', 'mcp.json');
+    const read = await readForEdit(file);
+    await writeAtomic(file, '{"a": 2}\n', { expect: read.stamp, allowedRoots: [ws] });
+    expect(readFileSync(join(ws, 'shared', 'mcp.json'), 'utf8')).toBe('{"a": 2}\n');
+    expect(lstatSync(join(ws, '.cursor')).isSymbolicLink()).toBe(true);
+    // A new file and its missing folders are made under the real folder.
+    await writeAtomic(join(ws, '.cursor', 'sub', 'dir', 'new.json'), '{}\n', { allowedRoots: [ws], makeParents: true });
+    expect(readFileSync(join(ws, 'shared', 'sub', 'dir', 'new.json'), 'utf8')).toBe('{}\n');
+    expect(leftovers(join(ws, 'shared'))).toEqual([]);
+  });
+
+  it('makes missing folders only when asked', async () => {
+    const dir = freshDir();
+    await expect(writeAtomic(join(dir, '.vscode', 'mcp.json'), '{}\n', { allowedRoots: [dir] })).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(readdirSync(dir)).toEqual([]);
+    await writeAtomic(join(dir, '.vscode', 'mcp.json'), '{}\n', { allowedRoots: [dir], makeParents: true });
+    expect(statSync(join(dir, '.vscode')).isDirectory()).toBe(true);
+    expect(readFileSync(join(dir, '.vscode', 'mcp.json'), 'utf8')).toBe('{}\n');
+  });
+
+  it('writes a plain path with no link on the way even outside the roots (a client config the caller named)', async () => {
+    const roots = freshDir();
+    const elsewhere = freshDir();
+    const file = join(elsewhere, 'settings.json');
+    writeFileSync(file, '{}\n');
+    await writeAtomic(file, '{"a": 1}\n', { allowedRoots: [roots] });
+    expect(readFileSync(file, 'utf8')).toBe('{"a": 1}\n');
+  });
+
   it('chmods a plain file and reports its previous mode', async () => {
     const dir = freshDir();
     const file = join(dir, '.env');

@@ -1,7 +1,7 @@
 // Onboarding from the team policy: what is required, what is already there, the checks on the values
 // a teammate gives, the NAME=value input of --yes, the config steps, and a second run that finds
 // everything done.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Prompter } from '../../src/wizard/prompter.js';
@@ -13,6 +13,8 @@ import { applyOnboard, checkSecretValue, loadTeamPolicy, parseSecretLines, prepa
 import { PolicyInvalidError, PolicyMissingError } from '../../src/core/errors.js';
 import type { HostEnv } from '../../src/core/model.js';
 import { POLICY_FILE } from '../../src/core/policy.js';
+import { SecretsMeta } from '../../src/app/secrets-meta.js';
+import { stateDirPath } from '../../src/app/state.js';
 import { fakeGithubTokenBadChecksum, fakeToken } from '../helpers/tokens.js';
 
 const roots: string[] = [];
@@ -126,21 +128,20 @@ function auditOf(b: Box) {
 const LAUNCHER = '#!/bin/sh\n# @settings-begin\n# @settings-end\nexec "$@"\n';
 
 describe('prepareOnboard', () => {
-  test('requires what the committed configs reference and what the servers it adds need, and says which are present', async () => {
+  test('requires the secrets the policy describes, says which are present, and only reports the others', async () => {
     const b = box({ '.mcp.json': MCP_JSON });
-    const store = new MemorySecretStore({ items: [['mcp-harden', 'INTERNAL_KEY', fakeToken('openai', 'internal')]] });
+    const store = new MemorySecretStore({ items: [['mcp-harden', 'INTERNAL_KEY', fakeToken('openai', 'internal')], ['mcp-harden', 'NOTION_TOKEN', fakeToken('notion', 'present')]] });
     const p = await prepareOnboard(deps(store), { audit: auditOf(b) });
     expect(p.secrets.map((s) => [s.name, s.status])).toEqual([
       ['GITHUB_PERSONAL_ACCESS_TOKEN', 'needed'],
-      ['INTERNAL_KEY', 'present'],
-      ['NOTION_TOKEN', 'needed'],
+      ['NOTION_TOKEN', 'present'],
     ]);
     const gh = p.secrets.find((s) => s.name === 'GITHUB_PERSONAL_ACCESS_TOKEN')!;
     // The scopes of the secret's (most restrictive) trust level, and the policy's link.
     expect(gh).toMatchObject({ provider: 'github', kind: 'personal-access-token', trust: 'limited', scopes: ['public_repo', 'read:org'], scopesKind: 'classic scopes' });
     expect(gh.create).toMatch(/^https:\/\/github\.com\/settings\/tokens\/new/);
-    // Referenced by a committed config but not described by the policy: still required.
-    expect(p.secrets.find((s) => s.name === 'INTERNAL_KEY')).toMatchObject({ provider: 'unknown', described: false, servers: ['internal'] });
+    // Referenced by a committed config but not described by the policy: reported, never asked for.
+    expect(p.undescribed).toEqual([{ name: 'INTERNAL_KEY', references: [{ file: '.mcp.json', server: 'internal' }], present: true }]);
     expect(p.secrets.find((s) => s.name === 'NOTION_TOKEN')).toMatchObject({ provider: 'notion', trust: 'untrusted', servers: ['notion'] });
     expect(p.steps.filter((s) => s.status === 'todo').map((s) => s.what)).toEqual(['add server "notion" to .cursor/mcp.json']);
     expect(p.launcherNeeded).toBe(true);
@@ -230,8 +231,10 @@ describe('checkSecretValue', () => {
     expect(r.ok).toBe(false);
     expect(r.problems[0]).toMatch(/looks like a slack credential, not a github one/);
     expect(r.problems.join(' ')).not.toContain(slack);
-    const fine = checkSecretValue(fakeToken('github-fine-grained', 'kind'), gh);
-    expect(fine.problems).toEqual([expect.stringMatching(/it is a github fine-grained-pat, not a personal-access-token/)]);
+    // A fine-grained personal token where the author had a classic one is fine; an OAuth token is not.
+    expect(checkSecretValue(fakeToken('github-fine-grained', 'kind'), gh)).toEqual({ ok: true, problems: [] });
+    const oauth = checkSecretValue(fakeToken('github-oauth', 'kind'), gh);
+    expect(oauth.problems).toEqual([expect.stringMatching(/it is a github oauth-token, not a personal-access-token/)]);
     // Not a GitHub token at all.
     expect(checkSecretValue('a81f3c0d9e7b4a2f9c1d0e8b7a6f5c4d', gh).problems).toEqual([expect.stringMatching(/does not look like a github credential/)]);
   });
@@ -259,6 +262,22 @@ describe('parseSecretLines', () => {
 
   test('a value may hold "=" and "#"', () => {
     expect(parseSecretLines('A_TOKEN=ab=cd#ef\n', names).values.get('A_TOKEN')).toBe('ab=cd#ef');
+  });
+
+  test('a comment after a space ends an unquoted value, as in dotenv; a quoted value keeps its "#"', () => {
+    const r = parseSecretLines('A_TOKEN=abcdEFGH1234 # my personal key\nB_KEY="two # values" # note\nC@svc=x\t#tab\n', names);
+    expect(r.errors).toEqual([]);
+    expect([...r.values]).toEqual([
+      ['A_TOKEN', 'abcdEFGH1234'],
+      ['B_KEY', 'two # values'],
+      ['C@svc', 'x'],
+    ]);
+  });
+
+  test('a line for a secret the policy does not describe is refused by name', () => {
+    const r = parseSecretLines('A_TOKEN=one-value\nAWS_SECRET_ACCESS_KEY=never-shown-1234\n', names, ['AWS_SECRET_ACCESS_KEY']);
+    expect(r.errors).toEqual(['line 2: AWS_SECRET_ACCESS_KEY is referenced by a config but not described by mcp-harden.policy.json; onboarding does not store it']);
+    expect(r.errors.join('\n')).not.toContain('never-shown');
   });
 
   test('reports malformed lines, unknown names and repeats by line number and name, never the value', () => {
@@ -295,6 +314,7 @@ describe('applyOnboard', () => {
     ]);
     const r = await applyOnboard(p, { host: b.host, values, launcherSource: LAUNCHER });
     expect(r.run?.failed).toEqual([]);
+    values.delete('INTERNAL_KEY');
     const text = readFileSync(join(b.workspace, '.cursor/mcp.json'), 'utf8');
     // Every line before stays; the last member only gains the comma the new one needs, its comment kept.
     expect(text.startsWith(CURSOR_WITH_COMMENTS.split('\n').slice(0, 4).join('\n'))).toBe(true);
@@ -308,6 +328,8 @@ describe('applyOnboard', () => {
     });
     expect(doc.mcpServers.docs).toEqual({ command: 'npx', args: ['-y', 'docs-mcp@2.0.0'] });
     for (const [name, value] of values) expect((await store.get('mcp-harden', name)) === value, `${name} holds its value`).toBe(true);
+    // A value for a secret the policy does not describe is never stored.
+    expect(await store.get('mcp-harden', 'INTERNAL_KEY')).toBeNull();
   });
 
   test('creates a missing .cursor/mcp.json, stores every value, and a second run finds everything done and writes nothing', async () => {
@@ -321,7 +343,6 @@ describe('applyOnboard', () => {
     const first = await applyOnboard(await prepareOnboard(deps(store), { audit: auditOf(b) }), { host: b.host, values, launcherSource: LAUNCHER });
     expect(first.secrets.map((s) => [s.name, s.outcome])).toEqual([
       ['GITHUB_PERSONAL_ACCESS_TOKEN', 'stored'],
-      ['INTERNAL_KEY', 'stored'],
       ['NOTION_TOKEN', 'stored'],
     ]);
     expect(first.steps.map((s) => [s.what, s.outcome])).toEqual([
@@ -340,7 +361,7 @@ describe('applyOnboard', () => {
     expect(second.steps.every((s) => s.status === 'done')).toBe(true);
     const again = await applyOnboard(second, { host: b.host, values: new Map(), launcherSource: LAUNCHER });
     expect(again.run).toBeNull();
-    expect(again.secrets.map((s) => s.outcome)).toEqual(['present', 'present', 'present']);
+    expect(again.secrets.map((s) => s.outcome)).toEqual(['present', 'present']);
     expect(readFileSync(join(b.workspace, '.cursor/mcp.json'), 'utf8')).toBe(created);
   });
 
@@ -366,6 +387,140 @@ describe('applyOnboard', () => {
     expect(r.secrets.find((s) => s.name === 'GITHUB_PERSONAL_ACCESS_TOKEN')?.outcome).toBe('not-given');
     expect(await store.get('mcp-harden', 'GITHUB_PERSONAL_ACCESS_TOKEN')).toBeNull();
     expect(existsSync(join(b.workspace, '.cursor/mcp.json'))).toBe(true);
+  });
+});
+
+describe('where onboarding may add a server', () => {
+  const server = (name: string, client: string, file: string) => ({ name, client, file, transport: 'stdio', command: 'echo', args: [name], trust: 'trusted' });
+  const policyWith = (...servers: ReturnType<typeof server>[]) => ({ version: 1, servers, secrets: [] });
+
+  test('only the client’s project config: another JSON file, or a settings file, is left over and never written', async () => {
+    const b = box({}, policyWith(server('helper', 'claude-code', 'team.json'), server('helper2', 'claude-code', '.claude/settings.json')));
+    writeFileSync(join(b.home, '.claude.json'), '{"mcpServers": {}}\n');
+    // A file link into HOME, under a name the policy chose.
+    symlinkSync(join(b.home, '.claude.json'), join(b.workspace, 'team.json'));
+    const p = await prepareOnboard(deps(new MemorySecretStore()), { audit: auditOf(b) });
+    expect(p.steps).toEqual([]);
+    expect(p.leftOver.map((l) => l.why)).toEqual([
+      'team.json is not a Claude Code project config (project servers are read from .mcp.json); "helper" was not added',
+      '.claude/settings.json is not a Claude Code project config (project servers are read from .mcp.json); "helper2" was not added',
+    ]);
+    const r = await applyOnboard(p, { host: b.host, values: new Map(), launcherSource: LAUNCHER });
+    expect(r.run).toBeNull();
+    expect(readFileSync(join(b.home, '.claude.json'), 'utf8')).toBe('{"mcpServers": {}}\n');
+    expect(existsSync(join(b.workspace, '.claude'))).toBe(false);
+  });
+
+  test('a project config reached through a link out of the workspace (even into HOME) is left over and never written', async () => {
+    const b = box({}, policyWith(server('out', 'cursor', '.cursor/mcp.json'), server('home', 'claude-code', '.mcp.json')));
+    const outside = join(b.root, 'outside');
+    mkdirSync(outside);
+    symlinkSync(outside, join(b.workspace, '.cursor'));
+    writeFileSync(join(b.home, '.claude.json'), '{"mcpServers": {}}\n');
+    symlinkSync(join(b.home, '.claude.json'), join(b.workspace, '.mcp.json'));
+    const p = await prepareOnboard(deps(new MemorySecretStore()), { audit: auditOf(b) });
+    expect(p.steps).toEqual([]);
+    expect(p.leftOver.map((l) => l.why)).toEqual([
+      '.cursor/mcp.json is reached through a symlink that leads outside the workspace; "out" was not changed there (onboarding changes files inside the workspace only)',
+      '.mcp.json is reached through a symlink that leads outside the workspace; "home" was not changed there (onboarding changes files inside the workspace only)',
+    ]);
+    await applyOnboard(p, { host: b.host, values: new Map(), launcherSource: LAUNCHER });
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readFileSync(join(b.home, '.claude.json'), 'utf8')).toBe('{"mcpServers": {}}\n');
+  });
+
+  test('a folder link that stays in the workspace is followed: the server is added to the real file', async () => {
+    const b = box({}, policyWith(server('inside', 'vscode', '.vscode/mcp.json')));
+    mkdirSync(join(b.workspace, 'shared'));
+    symlinkSync(join(b.workspace, 'shared'), join(b.workspace, '.vscode'));
+    const p = await prepareOnboard(deps(new MemorySecretStore()), { audit: auditOf(b) });
+    expect(p.leftOver).toEqual([]);
+    const r = await applyOnboard(p, { host: b.host, values: new Map(), launcherSource: LAUNCHER });
+    expect(r.run?.failed).toEqual([]);
+    expect(JSON.parse(readFileSync(join(b.workspace, 'shared', 'mcp.json'), 'utf8')).servers.inside).toEqual({ type: 'stdio', command: 'echo', args: ['inside'] });
+  });
+
+  test('a server already in its project config counts as done even when the scan did not list that file', async () => {
+    const b = box({ '.vscode/mcp.json': '{"servers": {"inside": {"type": "stdio", "command": "echo", "args": ["inside"]}}}\n' }, policyWith(server('inside', 'vscode', '.vscode/mcp.json')));
+    // A scan that could not read the file this time (too large, busy): onboarding reads it itself.
+    const blind = {
+      ...nodeFs,
+      readText: async (path: string) => (path.endsWith(join('.vscode', 'mcp.json')) ? ({ ok: false, reason: 'too-large', message: 'larger than 16 MiB' } as const) : nodeFs.readText(path)),
+    };
+    const p = await prepareOnboard({ fs: blind, workspacePort: noWorkspace, openStore: async () => new MemorySecretStore() }, { audit: auditOf(b) });
+    expect(p.steps).toEqual([{ what: 'server "inside" in .vscode/mcp.json', file: join(b.workspace, '.vscode', 'mcp.json'), status: 'done' }]);
+  });
+
+  test('a policy server in a file that is not a project config: left over each time, and a second run has nothing to do', async () => {
+    const policy = {
+      version: 1,
+      servers: [{ name: 'brave', client: 'claude-code', file: 'tools/mcp.json', transport: 'stdio', command: 'npx', args: ['-y', '@brave/brave-search-mcp-server@1.0.0'], env: { BRAVE_API_KEY: 'keychain:mcp-harden/BRAVE_API_KEY' }, trust: 'limited' }],
+      secrets: [{ name: 'BRAVE_API_KEY', provider: 'brave', servers: ['brave'] }],
+    };
+    const b = box({ 'tools/.keep': '' }, policy);
+    const store = new MemorySecretStore();
+    const first = await prepareOnboard(deps(store), { audit: auditOf(b) });
+    expect(first.steps).toEqual([]);
+    await applyOnboard(first, { host: b.host, values: new Map([['BRAVE_API_KEY', 'BSAq9v7XkLmN3pR8sT2wY5zA1bC4dE6f']]), launcherSource: LAUNCHER });
+    expect(existsSync(join(b.workspace, 'tools', 'mcp.json'))).toBe(false);
+    const second = await applyOnboard(await prepareOnboard(deps(store), { audit: auditOf(b) }), { host: b.host, values: new Map(), launcherSource: LAUNCHER });
+    expect(second.run).toBeNull();
+    expect(second.secrets.map((s) => [s.name, s.outcome])).toEqual([['BRAVE_API_KEY', 'present']]);
+    // The note stays on every run.
+    const { runOnboard } = await import('../../src/cli/onboard-command.js');
+    let out = '';
+    const code = await runOnboard(deps(store), { audit: auditOf(b) }, { yes: true }, { tty: false, readStdin: async () => '', out: async (t) => void (out += t), say: () => {} });
+    expect(code).toBe(0);
+    expect(out).toContain('  - left for you: tools/mcp.json is not a Claude Code project config (project servers are read from .mcp.json); "brave" was not added\n');
+    expect(out).toContain('Everything is already set up; nothing was changed.');
+  });
+});
+
+describe('secrets the policy does not describe', () => {
+  test('onboard --yes refuses a value for one, exits 1 and stores nothing', async () => {
+    const { runOnboard } = await import('../../src/cli/onboard-command.js');
+    const b = box({ '.mcp.json': MCP_JSON });
+    const store = new MemorySecretStore();
+    const said: string[] = [];
+    const input = [
+      `GITHUB_PERSONAL_ACCESS_TOKEN=${fakeToken('github-classic', 'undesc')}`,
+      `NOTION_TOKEN=${fakeToken('notion', 'undesc')}`,
+      `INTERNAL_KEY=${fakeToken('openai', 'undesc')}`,
+    ].join('\n');
+    const code = await runOnboard(deps(store), { audit: auditOf(b) }, { yes: true }, { tty: false, readStdin: async () => input, out: async () => {}, say: (l) => said.push(l) });
+    expect(code).toBe(1);
+    expect(said).toContain('mcp-harden: line 3: INTERNAL_KEY is referenced by a config but not described by mcp-harden.policy.json; onboarding does not store it');
+    expect(said).toContain('mcp-harden: nothing was stored or changed.');
+    expect(await store.list('mcp-harden')).toEqual([]);
+  });
+
+  test('without a value for it, --yes stores the described ones and warns about it', async () => {
+    const { runOnboard } = await import('../../src/cli/onboard-command.js');
+    const b = box({ '.mcp.json': MCP_JSON });
+    const store = new MemorySecretStore();
+    let out = '';
+    const input = `GITHUB_PERSONAL_ACCESS_TOKEN=${fakeToken('github-classic', 'warn')}\nNOTION_TOKEN=${fakeToken('notion', 'warn')}\n`;
+    const code = await runOnboard(deps(store), { audit: auditOf(b) }, { yes: true }, { tty: false, readStdin: async () => input, out: async (t) => void (out += t), say: () => {} });
+    expect(code).toBe(0);
+    expect(out).toContain(
+      '  ! INTERNAL_KEY is referenced by .mcp.json (server "internal") but not described by mcp-harden.policy.json: not asked for or stored; its server cannot start until someone provides it',
+    );
+    expect((await store.list('mcp-harden')).map((a) => a.account).sort()).toEqual(['GITHUB_PERSONAL_ACCESS_TOKEN', 'NOTION_TOKEN']);
+  });
+
+  test('an item already present says which other configs use it, when the metadata knows', async () => {
+    const { runOnboard } = await import('../../src/cli/onboard-command.js');
+    const b = box({ '.mcp.json': MCP_JSON });
+    const store = new MemorySecretStore({ items: [['mcp-harden', 'GITHUB_PERSONAL_ACCESS_TOKEN', fakeToken('github-classic', 'other-project')]] });
+    const other = join(b.root, 'other-repo', '.mcp.json');
+    const meta = new SecretsMeta({ stateDir: stateDirPath(b.host) });
+    await meta.recordStored({ service: 'mcp-harden', account: 'GITHUB_PERSONAL_ACCESS_TOKEN', provider: 'github', kind: 'personal-access-token' });
+    await meta.recordReference('mcp-harden', 'GITHUB_PERSONAL_ACCESS_TOKEN', { file: other, path: ['mcpServers', 'github', 'env', 'GITHUB_PERSONAL_ACCESS_TOKEN'], client: 'claude-code', server: 'github' });
+    const p = await prepareOnboard(deps(store), { audit: auditOf(b) });
+    expect(p.secrets.find((s) => s.name === 'GITHUB_PERSONAL_ACCESS_TOKEN')).toMatchObject({ status: 'present', usedElsewhere: [other] });
+    let out = '';
+    await runOnboard(deps(store), { audit: auditOf(b) }, { yes: true }, { tty: false, readStdin: async () => `NOTION_TOKEN=${fakeToken('notion', 'x')}\n`, out: async (t) => void (out += t), say: () => {} });
+    expect(out).toMatch(/✓ GITHUB_PERSONAL_ACCESS_TOKEN .* — already set up \(the keychain item is also used by .*other-repo\/\.mcp\.json\)/);
   });
 });
 
@@ -416,8 +571,11 @@ describe('onboard on a terminal', () => {
     expect(said.join('\n')).toContain('create it at https://github.com/settings/tokens/new');
     expect(said.join('\n')).toContain('scopes (classic scopes, limited): public_repo, read:org');
     for (const [name, value] of good) expect((await store.get('mcp-harden', name)) === value, `${name} holds its value`).toBe(true);
-    expect(said).toContain('INTERNAL_KEY — already in the keychain');
-    expect(said.some((l) => /^INTERNAL_KEY {2}unknown .* — already set up$/.test(l))).toBe(true);
+    // Not described by the policy: a warning naming who references it, never a question.
+    expect(said).toContain(
+      'INTERNAL_KEY is referenced by .mcp.json (server "internal") but not described by mcp-harden.policy.json: not asked for or stored; an item of that name is already in the keychain and was left as it is',
+    );
+    expect(said.some((l) => /INTERNAL_KEY .*already set up/.test(l))).toBe(false);
     for (const v of good.values()) expect(said.join('\n') + refusals.join('\n')).not.toContain(v);
   });
 

@@ -283,6 +283,14 @@ export function workspaceSources(workspace: string, platform: Platform): ConfigS
   );
 }
 
+/**
+ * Where `client` reads a project's committed server list, relative to the project root with `/`
+ * separators (`.cursor/mcp.json`, …): the only files onboarding may add a server to.
+ */
+export function projectServerFiles(client: ClientKind): string[] {
+  return WORKSPACE_FILES.filter((f) => f.client === client && f.scope === 'project' && (f.role ?? 'servers') === 'servers').map((f) => f.parts.join('/'));
+}
+
 /** A directory whose matching files are config sources (the caller lists it). */
 export interface SourceDirectory {
   dir: string;

@@ -24,7 +24,16 @@ export interface ShapeCheck {
 
 // Providers whose every current token has a recognisable prefix (tokens-and-scopes.md table A): for
 // the others (Brave, Cloudflare, Atlassian, …) a value the generic rule accepts is all one can check.
-const PREFIXED = new Set(['github', 'gitlab', 'slack', 'openai', 'anthropic', 'huggingface', 'npm', 'stripe', 'linear', 'notion', 'sentry', 'figma', 'supabase', 'google', 'aws']);
+// Not Sentry (its older auth tokens are 64 hex digits) nor Google (OAuth client secrets `GOCSPX-…`
+// have no prefix the detectors know).
+const PREFIXED = new Set(['github', 'gitlab', 'slack', 'openai', 'anthropic', 'huggingface', 'npm', 'stripe', 'linear', 'notion', 'figma', 'supabase', 'aws']);
+// Kinds that stand in for each other: a teammate may create a fine-grained GitHub token where the
+// author had a classic one, and both are personal tokens.
+const INTERCHANGEABLE_KINDS: readonly (readonly string[])[] = [['personal-access-token', 'fine-grained-pat']];
+
+function sameKind(found: string, expected: string): boolean {
+  return found === expected || INTERCHANGEABLE_KINDS.some((group) => group.includes(found) && group.includes(expected));
+}
 // Detector providers that only say "some credential": they never contradict a specific provider.
 const GENERIC = new Set(['generic', 'unknown', 'none', '']);
 const MIN_LENGTH = 8;
@@ -68,8 +77,13 @@ export function checkShape(value: string, expected: ExpectedShape = {}): ShapeCh
   } else if (!specific && PREFIXED.has(want)) {
     if (found.some((d) => d.provider === want)) problems.push(`it holds a ${want} token with other characters around it: give the token alone`);
     else if (!problems.some((p) => p.includes('checksum'))) problems.push(`it does not look like a ${want} credential`);
-  } else if (specific && expected.kind && !GENERIC.has(expected.kind) && specific.kind !== expected.kind) {
+  } else if (specific && expected.kind && !GENERIC.has(expected.kind) && !sameKind(specific.kind, expected.kind)) {
     problems.push(`it is a ${want} ${specific.kind}, not a ${expected.kind}`);
+  }
+  // Tokens of these providers never hold a space: one inside is a comment or a note pasted along.
+  // (Other values, passwords among them, may.)
+  if (PREFIXED.has(want) && /\s/.test(v) && !problems.some((p) => p.includes('other characters around it') || p.includes('several lines'))) {
+    problems.push(`the value has a space inside it: ${want} tokens never do`);
   }
   return done(whole);
 }
