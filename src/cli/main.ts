@@ -373,6 +373,20 @@ private D-Bus session); without a terminal it runs \`audit\` on the sandbox.`,
     await store.probe();
     return store;
   };
+  /** The audit a command that changes files starts from (fix, rotate): the whole machine unless narrowed. */
+  const changeAudit = async (globals: GlobalOptions, workspace: string, host: HostEnv): Promise<AuditOptions> => {
+    if (!(await nodeFs.inspect(workspace))) throw new UsageError(`workspace ${workspace} does not exist`);
+    return {
+      host,
+      workspace,
+      noHome: !globals.home,
+      configs: globals.config,
+      ...(globals.client ? { client: globals.client } : {}),
+      failOn: 'high',
+      ...(await loadPolicy(workspace)),
+      version: VERSION,
+    };
+  };
   const fixContext = (cmd: Command) => {
     const globals = cmd.optsWithGlobals() as GlobalOptions;
     const workspace = resolve(globals.workspace ?? process.cwd());
@@ -400,17 +414,7 @@ Exit codes: 0 done · 1 an action failed or a server did not verify · 2 usage �
     )
     .action(async (opts: FixCliOptions, cmd: Command) => {
       const { globals, workspace, host } = fixContext(cmd);
-      if (!(await nodeFs.inspect(workspace))) throw new UsageError(`workspace ${workspace} does not exist`);
-      const audit = {
-        host,
-        workspace,
-        noHome: !globals.home,
-        configs: globals.config,
-        ...(globals.client ? { client: globals.client } : {}),
-        failOn: 'high' as Severity,
-        ...(await loadPolicy(workspace)),
-        version: VERSION,
-      };
+      const audit = await changeAudit(globals, workspace, host);
       setExit(
         await (await import('./fix-commands.js')).runFix({ fs: nodeFs, workspacePort: { findEnvFiles, gitFacts, committedText }, openStore }, { audit }, { ...opts, json: globals.json }, writeOut),
       );
@@ -519,17 +523,7 @@ Exit codes: 0 rotated and every reference resolves · 1 a step failed or a copy 
     )
     .action(async (name: string | undefined, opts: RotateCliFlags, cmd: Command) => {
       const { globals, workspace, host } = fixContext(cmd);
-      if (!(await nodeFs.inspect(workspace))) throw new UsageError(`workspace ${workspace} does not exist`);
-      const audit = {
-        host,
-        workspace,
-        noHome: !globals.home,
-        configs: globals.config,
-        ...(globals.client ? { client: globals.client } : {}),
-        failOn: 'high' as Severity,
-        ...(await loadPolicy(workspace)),
-        version: VERSION,
-      };
+      const audit = await changeAudit(globals, workspace, host);
       const { runRotate } = await import('./rotate-command.js');
       setExit(
         await runRotate(

@@ -8,24 +8,15 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { MemorySecretStore } from '../../src/adapters/secret-store/memory.js';
 import { readToolAnnotations, writeToolsOf } from '../../src/app/annotations.js';
-import type { WorkspacePort } from '../../src/app/audit.js';
 import { prepareFix } from '../../src/app/fix.js';
 import type { Action } from '../../src/core/plan.js';
+import { noWorkspace } from '../helpers/workspace.js';
 
 const FIXTURE = resolve(__dirname, '../fixtures/mcp-server/annotated.mjs');
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
-
-const noWorkspace: WorkspacePort = {
-  async findEnvFiles() {
-    return { files: [], dirsRead: 0, filesSeen: 0, errors: [] };
-  },
-  async gitFacts() {
-    return { isRepo: false, tracked: new Set(), ignored: new Set() };
-  },
-};
 
 function setup(servers: Record<string, unknown>) {
   const root = mkdtempSync(join(tmpdir(), 'mcp-harden-annotations-'));

@@ -3,21 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runAudit, type WorkspacePort } from '../../src/app/audit.js';
+import { runAudit } from '../../src/app/audit.js';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import type { ClientKind } from '../../src/core/model.js';
 import { inferSource, parseConfig } from '../../src/core/clients/index.js';
 import { detectSecrets } from '../../src/core/secrets/index.js';
 import { CORPUS, folderClient } from '../helpers/corpus.js';
-
-const noWorkspace: WorkspacePort = {
-  async findEnvFiles() {
-    return { files: [], dirsRead: 0, filesSeen: 0, errors: [] };
-  },
-  async gitFacts() {
-    return { isRepo: false, tracked: new Set(), ignored: new Set() };
-  },
-};
+import { noWorkspace } from '../helpers/workspace.js';
 
 interface Row {
   kind: string;

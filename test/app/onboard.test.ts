@@ -8,7 +8,6 @@ import type { Prompter } from '../../src/wizard/prompter.js';
 import { afterAll, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { MemorySecretStore } from '../../src/adapters/secret-store/memory.js';
-import type { WorkspacePort } from '../../src/app/audit.js';
 import { applyOnboard, checkSecretValue, loadTeamPolicy, parseSecretLines, prepareOnboard } from '../../src/app/onboard.js';
 import { PolicyInvalidError, PolicyMissingError } from '../../src/core/errors.js';
 import type { HostEnv } from '../../src/core/model.js';
@@ -16,20 +15,12 @@ import { POLICY_FILE } from '../../src/core/policy.js';
 import { SecretsMeta } from '../../src/app/secrets-meta.js';
 import { stateDirPath } from '../../src/app/state.js';
 import { fakeGithubTokenBadChecksum, fakeToken } from '../helpers/tokens.js';
+import { noWorkspace } from '../helpers/workspace.js';
 
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
-
-const noWorkspace: WorkspacePort = {
-  async findEnvFiles() {
-    return { files: [], dirsRead: 0, filesSeen: 0, errors: [] };
-  },
-  async gitFacts() {
-    return { isRepo: false, tracked: new Set(), ignored: new Set() };
-  },
-};
 
 const MCP_JSON = `{
   "mcpServers": {

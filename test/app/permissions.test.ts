@@ -6,25 +6,17 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { computePermissions } from '../../src/app/apply.js';
-import { scan, type WorkspacePort } from '../../src/app/audit.js';
+import { scan } from '../../src/app/audit.js';
 import { planMigration } from '../../src/app/plan.js';
 import { CATALOG } from '../../src/core/catalog/entries.js';
 import type { Action } from '../../src/core/plan.js';
 import type { TrustLevel } from '../../src/core/trust.js';
+import { noWorkspace } from '../helpers/workspace.js';
 
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
-
-const noWorkspace: WorkspacePort = {
-  async findEnvFiles() {
-    return { files: [], dirsRead: 0, filesSeen: 0, errors: [] };
-  },
-  async gitFacts() {
-    return { isRepo: false, tracked: new Set(), ignored: new Set() };
-  },
-};
 
 const GITHUB_WRITE_TOOLS = CATALOG.find((e) => e.id === 'github')!.writeTools;
 

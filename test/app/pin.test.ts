@@ -6,26 +6,18 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { computePin } from '../../src/app/apply.js';
-import { scan, type WorkspacePort } from '../../src/app/audit.js';
+import { scan } from '../../src/app/audit.js';
 import { planMigration } from '../../src/app/plan.js';
 import { findCachedVersions } from '../../src/app/version-cache.js';
 import type { HostEnv } from '../../src/core/model.js';
 import type { Action } from '../../src/core/plan.js';
 import { versionKey } from '../../src/core/pin.js';
+import { noWorkspace } from '../helpers/workspace.js';
 
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
-
-const noWorkspace: WorkspacePort = {
-  async findEnvFiles() {
-    return { files: [], dirsRead: 0, filesSeen: 0, errors: [] };
-  },
-  async gitFacts() {
-    return { isRepo: false, tracked: new Set(), ignored: new Set() };
-  },
-};
 
 function machine(files: Record<string, string> = {}): { root: string; home: string; workspace: string } {
   const root = mkdtempSync(join(tmpdir(), 'mcp-harden-pin-'));

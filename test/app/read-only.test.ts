@@ -6,24 +6,16 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { computeReadOnly } from '../../src/app/apply.js';
-import { scan, type WorkspacePort } from '../../src/app/audit.js';
+import { scan } from '../../src/app/audit.js';
 import { planMigration } from '../../src/app/plan.js';
 import type { Action } from '../../src/core/plan.js';
 import type { TrustLevel } from '../../src/core/trust.js';
+import { noWorkspace } from '../helpers/workspace.js';
 
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
-
-const noWorkspace: WorkspacePort = {
-  async findEnvFiles() {
-    return { files: [], dirsRead: 0, filesSeen: 0, errors: [] };
-  },
-  async gitFacts() {
-    return { isRepo: false, tracked: new Set(), ignored: new Set() };
-  },
-};
 
 async function planFor(files: Record<string, string>, trust?: Map<string, TrustLevel>) {
   const root = mkdtempSync(join(tmpdir(), 'mcp-harden-ro-'));

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { MemorySecretStore } from '../../src/adapters/secret-store/memory.js';
 import { computeRewrite } from '../../src/app/apply.js';
-import { scan, type WorkspacePort } from '../../src/app/audit.js';
+import { scan } from '../../src/app/audit.js';
 import { planMigration } from '../../src/app/plan.js';
 import { helperCommandLine, parseHeaderSpec, resolveHeaders, type HelperPaths } from '../../src/app/remote-headers.js';
 import { runHeaders } from '../../src/cli/headers-command.js';
@@ -15,6 +15,7 @@ import { KeychainUnavailableError, UsageError } from '../../src/core/errors.js';
 import type { ClientKind, Platform } from '../../src/core/model.js';
 import type { Action } from '../../src/core/plan.js';
 import { fakeToken } from '../helpers/tokens.js';
+import { noWorkspace } from '../helpers/workspace.js';
 
 const LINEAR = fakeToken('linear', 'remote-headers');
 const OPENAI = fakeToken('openai-project', 'remote-headers');
@@ -24,15 +25,6 @@ const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
-
-const noWorkspace: WorkspacePort = {
-  async findEnvFiles() {
-    return { files: [], dirsRead: 0, filesSeen: 0, errors: [] };
-  },
-  async gitFacts() {
-    return { isRepo: false, tracked: new Set(), ignored: new Set() };
-  },
-};
 
 /** A temp HOME and workspace holding the given files (paths relative to the root). */
 function machine(files: Record<string, string>): { root: string; home: string; workspace: string } {

@@ -11,20 +11,12 @@ import type { RotateDeps } from '../../src/app/rotate.js';
 import { rotateWith } from '../../src/cli/rotate-flow.js';
 import { FlowCancelled, type Prompter, type PromptChoice } from '../../src/wizard/prompter.js';
 import { fakeToken } from '../helpers/tokens.js';
+import { noWorkspace } from '../helpers/workspace.js';
 
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
-
-const noWorkspace: WorkspacePort = {
-  async findEnvFiles() {
-    return { files: [], dirsRead: 0, filesSeen: 0, errors: [] };
-  },
-  async gitFacts() {
-    return { isRepo: false, tracked: new Set(), ignored: new Set() };
-  },
-};
 
 type Answer = string | boolean | ((choices: PromptChoice<unknown>[]) => unknown);
 

@@ -12,20 +12,12 @@ import { RotateSession, type RotateDeps } from '../../src/app/rotate.js';
 import { outcomeLines, rotationExit } from '../../src/cli/rotate-command.js';
 import { fingerprint } from '../../src/core/secrets/index.js';
 import { fakeToken } from '../helpers/tokens.js';
+import { noWorkspace } from '../helpers/workspace.js';
 
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
-
-const noWorkspace: WorkspacePort = {
-  async findEnvFiles() {
-    return { files: [], dirsRead: 0, filesSeen: 0, errors: [] };
-  },
-  async gitFacts() {
-    return { isRepo: false, tracked: new Set(), ignored: new Set() };
-  },
-};
 
 const github = (token: string) => ({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-github@2025.4.8'], env: { GITHUB_PERSONAL_ACCESS_TOKEN: token } });
 

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { MemorySecretStore } from '../../src/adapters/secret-store/memory.js';
 import { computeToolRules } from '../../src/app/apply.js';
-import { scan, type WorkspacePort } from '../../src/app/audit.js';
+import { scan } from '../../src/app/audit.js';
 import { BackupVault } from '../../src/app/backup-vault.js';
 import { applyFix, prepareFix, previewChanges } from '../../src/app/fix.js';
 import { Journal } from '../../src/app/journal.js';
@@ -21,6 +21,7 @@ import { CATALOG } from '../../src/core/catalog/entries.js';
 import { editConfig } from '../../src/core/edit/index.js';
 import type { Action } from '../../src/core/plan.js';
 import type { TrustLevel } from '../../src/core/trust.js';
+import { noWorkspace } from '../helpers/workspace.js';
 
 type ToolRules = Extract<Action, { kind: 'set-tool-rules' }>;
 
@@ -28,15 +29,6 @@ const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
-
-const noWorkspace: WorkspacePort = {
-  async findEnvFiles() {
-    return { files: [], dirsRead: 0, filesSeen: 0, errors: [] };
-  },
-  async gitFacts() {
-    return { isRepo: false, tracked: new Set(), ignored: new Set() };
-  },
-};
 
 const WRITE = CATALOG.find((e) => e.id === 'github')!.writeTools;
 const GEMINI = '.gemini/settings.json';

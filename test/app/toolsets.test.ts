@@ -6,27 +6,19 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { computeReadOnly, computeToolsets } from '../../src/app/apply.js';
-import { scan, type WorkspacePort } from '../../src/app/audit.js';
+import { scan } from '../../src/app/audit.js';
 import { planMigration } from '../../src/app/plan.js';
 import { describeAction } from '../../src/cli/output/plan.js';
 import { entryById } from '../../src/core/catalog/index.js';
 import type { Action } from '../../src/core/plan.js';
 import type { TrustLevel } from '../../src/core/trust.js';
 import { actionLabel, localActionWhy } from '../../src/wizard/data.js';
+import { noWorkspace } from '../helpers/workspace.js';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const r of dirs) rmSync(r, { recursive: true, force: true });
 });
-
-const noWorkspace: WorkspacePort = {
-  async findEnvFiles() {
-    return { files: [], dirsRead: 0, filesSeen: 0, errors: [] };
-  },
-  async gitFacts() {
-    return { isRepo: false, tracked: new Set(), ignored: new Set() };
-  },
-};
 
 type Toolsets = Extract<Action, { kind: 'set-toolsets' }>;
 
