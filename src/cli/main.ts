@@ -28,15 +28,8 @@ const VERSION = typeof __MCP_HARDEN_VERSION__ === 'string' ? __MCP_HARDEN_VERSIO
 export { POLICY_FILE } from '../core/policy-file.js';
 import { POLICY_FILE } from '../core/policy-file.js';
 
-interface RotateCliFlags {
-  valueStdin?: boolean;
-  yes?: boolean;
-  online?: boolean;
-  reportToGithub?: boolean;
-  revokeFirst?: boolean;
-  history?: boolean;
-  removeHistory?: boolean;
-}
+/** rotate's own options (the global ones come from the program). */
+type RotateCliFlags = Omit<import('./rotate-command.js').RotateCliOptions, 'json' | 'plain'>;
 
 interface GlobalOptions {
   workspace?: string;

@@ -1,12 +1,12 @@
 // `onboard --yes` on the built binary against a private gnome-keyring (scripts/with-keyring.sh): a
 // fresh HOME, a workspace whose committed .mcp.json references three keychain secrets, and the team
 // policy describing them. Every token is synthetic.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildDist, clearItems, CLI, filesHolding, lookupItem, makeBox, requireKeyring, snapshot, type Box } from '../helpers/e2e.js';
+import { buildDist, clearItems, CLI, filesHolding, lookupItem, makeBox, requireKeyring, snapshot, type Box, runCliAsync } from '../helpers/e2e.js';
 import { fakeGithubTokenBadChecksum, fakeToken } from '../helpers/tokens.js';
 import { MCP_JSON, POLICY } from '../helpers/onboard-team.js';
 
@@ -169,22 +169,8 @@ describe('onboard --yes --online against a local fake provider', () => {
   afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
 
   /** Not spawnSync: the fake provider answers from this process. */
-  function runOnline(b: Box, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((done) => {
-      const child = spawn(process.execPath, [CLI, 'onboard', '--yes', '--online'], {
-        cwd: b.workspace,
-        env: { ...b.env, MCP_HARDEN_GITHUB_API_URL: base, MCP_HARDEN_SLACK_API_URL: base },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      child.on('close', (code) => {
-        outputs.push(stdout, stderr);
-        done({ code, stdout, stderr });
-      });
-      child.stdin.end(input);
-    });
+  function runOnline(b: Box, input: string) {
+    return runCliAsync(['onboard', '--yes', '--online'], { cwd: b.workspace, env: { ...b.env, MCP_HARDEN_GITHUB_API_URL: base, MCP_HARDEN_SLACK_API_URL: base }, outputs, stdin: input });
   }
 
   test('tokens the providers accept are stored, with a warning for scopes beyond the trust level', async () => {

@@ -1,12 +1,11 @@
 // What rotate refuses or leaves alone, on the built binary with the private keyring: no report to
 // GitHub while a consumer still holds the old token, shell history only on request, no value read
 // from a terminal in clear. Synthetic tokens only.
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { buildDist, clearItems, CLI, keyringEnv, makeBox, requireKeyring, type Box } from '../helpers/e2e.js';
+import { buildDist, clearItems, CLI, keyringEnv, makeBox, requireKeyring, type Box, runCliAsync } from '../helpers/e2e.js';
 import { spawnCli, type PtySession } from '../helpers/pty.js';
 import { fakeToken } from '../helpers/tokens.js';
 
@@ -64,19 +63,8 @@ function setup(name: string, old: string): Box {
   return b;
 }
 
-function run(b: Box, args: string[], stdin: string, extra: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: b.workspace, env: { ...b.env, ...extra } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('close', (code) => {
-      outputs.push(stdout, stderr);
-      done({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
+function run(b: Box, args: string[], stdin: string, extra: Record<string, string> = {}) {
+  return runCliAsync(args, { cwd: b.workspace, env: { ...b.env, ...extra }, outputs, stdin });
 }
 
 describe('rotate guards', () => {

@@ -1,12 +1,12 @@
 // `rotate NAME --value-stdin --yes` on the built binary against the private gnome-keyring: every
 // consumer switched to the new value, no copy of the old one left, git history reported, live
 // checks against a local fake provider, undo. Synthetic tokens only.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildDist, clearItems, CLI, filesHolding, lookupItem, makeBox, requireKeyring, runCli, snapshot, type Box } from '../helpers/e2e.js';
+import { buildDist, clearItems, CLI, filesHolding, lookupItem, makeBox, requireKeyring, runCli, snapshot, type Box, runCliAsync } from '../helpers/e2e.js';
 import { fakeToken } from '../helpers/tokens.js';
 
 const outputs: string[] = [];
@@ -74,19 +74,8 @@ function run(b: Box, args: string[], stdin?: string, extra: Record<string, strin
 }
 
 /** Like run, without blocking this process: the fake provider lives in it. */
-function runAsync(b: Box, args: string[], stdin: string, extra: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: b.workspace, env: { ...b.env, ...extra }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('close', (code) => {
-      outputs.push(stdout, stderr);
-      done({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
+function runAsync(b: Box, args: string[], stdin: string, extra: Record<string, string> = {}) {
+  return runCliAsync(args, { cwd: b.workspace, env: { ...b.env, ...extra }, outputs, stdin });
 }
 
 /** What each server's references resolve to through `mcp-harden exec`, by server name. */

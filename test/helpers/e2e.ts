@@ -1,6 +1,6 @@
 // What the end-to-end files share: the built binary, the private keyring of
 // scripts/with-keyring.sh, the environment a sandbox HOME runs under, and checks on files.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,6 +87,25 @@ export function runCli(args: string[], o: CliRun): CliResult {
   });
   o.outputs.push(r.stdout, r.stderr);
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs the built CLI with `stdin` piped in, without blocking this process (a fake provider in this
+ * process must be able to answer it).
+ */
+export function runCliAsync(args: string[], o: CliRun & { stdin?: string }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd, env: o.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('close', (code) => {
+      o.outputs.push(stdout, stderr);
+      done({ code, stdout, stderr });
+    });
+    child.stdin.end(o.stdin ?? '');
+  });
 }
 
 export const sha256 = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
