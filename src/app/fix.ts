@@ -32,6 +32,8 @@ export interface FixDeps {
 
 export interface FixOptions {
   audit: AuditOptions;
+  /** A scan made moments ago (the wizard shows its servers first): planned from instead of scanning again. */
+  scanned?: { report: AuditReport; details: AuditDetails };
   only?: ActionGroup[];
   removeHistory?: boolean;
   levels?: Map<string, 1 | 2>;
@@ -70,7 +72,7 @@ export class InterruptedRotationError extends HardenError {
 /** Audits and plans; reads the keychain (which accounts exist) but changes nothing. */
 export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<PreparedFix> {
   const host = opts.audit.host;
-  const { report, details } = await scan(deps.fs, deps.workspacePort, opts.audit);
+  const { report, details } = opts.scanned ?? (await scan(deps.fs, deps.workspacePort, opts.audit));
   let store: SecretStore | null = null;
   let keychainError: KeychainUnavailableError | undefined;
   try {

@@ -86,6 +86,7 @@ async function ask(state: WizardState, p: PlainPrompts): Promise<Next> {
       return asEvents(answer);
     }
     case 'trust': {
+      if (state.waitingForPlan) return 'wait';
       p.print('\nTrust levels (suggested, with the evidence):');
       for (const s of state.data.servers) {
         const t = s.trust;

@@ -44,7 +44,7 @@ function stepHints(state: WizardState): string {
     case 'servers':
       return state.details ? 'Enter or Esc closes · q quit' : h('up', 'accept', 'help', 'cancel');
     case 'trust':
-      return h('up', 'left', 'accept', 'back', 'help', 'cancel');
+      return state.waitingForPlan ? 'opening the keychain and working out the plan… · Esc back · q quit' : h('up', 'left', 'accept', 'back', 'help', 'cancel');
     case 'scopes':
       return h('up', 'toggle', 'accept', 'back', 'help', 'cancel');
     case 'confirm':

@@ -34,17 +34,15 @@ function countByRule(report: AuditReport): Partial<Record<RuleId, number>> {
   return out;
 }
 
-export function wizardData(prepared: PreparedFix, view: PathView): WizardData {
-  const { report, plan } = prepared;
+/** One row per logical server: the same name and launch line, whichever clients declare it. */
+function serverViews(report: AuditReport, view: PathView): ServerView[] {
   const p = (f: string) => displayPath(f, view);
-
-  // One row per logical server: the same name and launch line, whichever clients declare it.
   const groups = new Map<string, AuditReport['servers']>();
   for (const s of report.servers) {
     const id = `${s.name}\0${s.launch}`;
     groups.set(id, [...(groups.get(id) ?? []), s]);
   }
-  const servers: ServerView[] = [...groups].map(([id, decls]) => {
+  return [...groups].map(([id, decls]) => {
     const first = decls[0]!;
     const mine = (x: { file: string; server?: string; client?: ClientKind }) =>
       decls.some((d) => d.file === x.file && x.server === d.name && (!x.client || x.client === d.client));
@@ -68,7 +66,31 @@ export function wizardData(prepared: PreparedFix, view: PathView): WizardData {
       trust: suggestTrust({ launch: first.launch, transport: first.transport, findings, secretsHeld: secrets.length }),
     };
   });
+}
 
+/**
+ * What the Servers and Trust steps need, from the scan alone: shown while the keychain is opened
+ * and the plan worked out (`ready: false` until wizardData replaces it).
+ */
+export function scanData(report: AuditReport, view: PathView): WizardData {
+  return {
+    workspace: view.workspace,
+    ready: false,
+    servers: serverViews(report, view),
+    secrets: [],
+    files: [],
+    providers: [],
+    keychain: { available: true },
+    interrupted: [],
+    before: countByRule(report),
+    leftOver: [],
+  };
+}
+
+export function wizardData(prepared: PreparedFix, view: PathView): WizardData {
+  const { report, plan } = prepared;
+  const p = (f: string) => displayPath(f, view);
+  const servers = serverViews(report, view);
   const secrets: SecretView[] = prepared.secrets.map((ps) => {
     const rs = report.secrets.find((s) => s.fingerprint === ps.fingerprint);
     const locs = rs?.locations ?? [];
@@ -116,6 +138,7 @@ export function wizardData(prepared: PreparedFix, view: PathView): WizardData {
 
   return {
     workspace: view.workspace,
+    ready: true,
     servers,
     secrets,
     files: [...files.values()],

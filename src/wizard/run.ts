@@ -3,8 +3,16 @@
 // sit on top of one store; neither does IO of its own.
 import type { ApplyEvent, FileChange } from '../app/apply.js';
 import { applyFix, prepareFix, previewChanges, type FixDeps, type FixOptions, type FixOutcome, type PreparedFix } from '../app/fix.js';
+import { scan, type AuditDetails } from '../app/audit.js';
+import type { AuditReport } from '../core/report.js';
+
+/** A read-only scan: the report, and the details the plan is made from (values in memory only). */
+export interface Scanned {
+  report: AuditReport;
+  details: AuditDetails;
+}
 import { exitCodeFor } from '../core/errors.js';
-import { applyEventView, localChangesOf, previewOf, summaryOf, wizardData, type PathView } from './data.js';
+import { applyEventView, localChangesOf, previewOf, scanData, summaryOf, wizardData, type PathView } from './data.js';
 import { initialState, recommendedLevels, type Effect, type Level, type OnlineLine, type ScanProgress, type TrustLevel, type WizardEvent, type WizardState } from './state.js';
 import { transition } from './transition.js';
 
@@ -20,7 +28,11 @@ export interface WizardEngine {
     skipLocal?: ReadonlySet<string>,
     /** Start limited/untrusted servers once to read their tool annotations. */
     annotations?: boolean,
+    /** The scan `scan()` just made, planned from instead of scanning again. */
+    scanned?: Scanned,
   ): Promise<PreparedFix>;
+  /** The read-only scan alone: the servers are shown from it while the plan is worked out. */
+  scan(onProgress: (p: ScanProgress) => void): Promise<Scanned>;
   /** Each token sent to its own provider, read-only; `trust`: the user's changes by server name. */
   checkOnline(prepared: PreparedFix, trust: Map<string, TrustLevel>): Promise<OnlineLine[]>;
   preview(prepared: PreparedFix): Promise<FileChange[]>;
@@ -34,9 +46,11 @@ export function engineFromFix(
 ): WizardEngine {
   return {
     view: { home: opts.audit.host.home, workspace: opts.audit.workspace },
-    prepare: (levels, onProgress, trust, skipLocal, annotations) =>
+    scan: (onProgress) => scan(deps.fs, deps.workspacePort, { ...opts.audit, onProgress: (p) => onProgress(p) }),
+    prepare: (levels, onProgress, trust, skipLocal, annotations, scanned) =>
       prepareFix(deps, {
         ...opts,
+        ...(scanned ? { scanned } : {}),
         ...(levels ? { levels } : {}),
         ...(trust?.size ? { trust } : {}),
         ...(skipLocal?.size ? { skipLocal } : {}),
@@ -154,11 +168,14 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
           phase = p.phase;
           dispatch({ type: 'scan-progress', progress: { ...p } });
         };
-        // Off the current tick: the first frame is drawn before any IO starts.
+        // Off the current tick: the first frame is drawn before any IO starts. The servers show as
+        // soon as the scan is done; the keychain and the plan follow while the user reads them.
         setImmediate(() => {
           engine
-            .prepare(undefined, onProgress)
-            .then((prepared) => {
+            .scan(onProgress)
+            .then(async (scanned) => {
+              dispatch({ type: 'servers-ready', data: scanData(scanned.report, engine.view) });
+              const prepared = await engine.prepare(undefined, onProgress, undefined, undefined, undefined, scanned);
               const data = wizardData(prepared, engine.view);
               plans.set(levelsKey(recommendedLevels(data)), prepared);
               dispatch({ type: 'scan-done', data });

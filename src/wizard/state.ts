@@ -132,6 +132,8 @@ export interface Preview {
 
 export interface WizardData {
   workspace: string;
+  /** False while only the scan is known (servers, trust); true once the plan is worked out. */
+  ready: boolean;
   servers: ServerView[];
   secrets: SecretView[];
   files: FileView[];
@@ -177,6 +179,8 @@ interface Chosen {
   levels: Record<string, Level>;
   /** Local changes the user turned off in the Scopes step (their keys). */
   localOff: string[];
+  /** Enter was pressed on Trust before the plan was ready: Scopes opens when it is. */
+  waitingForPlan?: boolean;
   /** The user allowed starting limited/untrusted servers once to read their tool annotations. */
   annotations: boolean;
   /** The online check of the tokens: not asked for, running, or its result. */
@@ -215,6 +219,8 @@ export type WizardEvent =
   | { type: 'init' }
   | { type: 'command'; command: Command }
   | { type: 'scan-progress'; progress: ScanProgress }
+  /** The scan is done: the servers can be shown while the keychain is opened and the plan made. */
+  | { type: 'servers-ready'; data: WizardData }
   | { type: 'scan-done'; data: WizardData }
   | { type: 'failed'; message: string; code: number }
   | { type: 'preview-ready'; preview: Preview }

@@ -63,8 +63,17 @@ export function transition(state: WizardState, event: WizardEvent): Transition {
       return state.step === 'scan' && state.progress === null ? go(state, { type: 'start-scan' }) : stay(state);
     case 'scan-progress':
       return state.step === 'scan' ? stay({ ...state, progress: event.progress }) : stay(state);
-    case 'scan-done':
-      if (state.step !== 'scan') return stay(state);
+    case 'servers-ready':
+    case 'scan-done': {
+      if (state.step !== 'scan') {
+        // The plan arrived while the user looks at the servers or trust levels: it completes the
+        // data under them, keeping their trust choices; Enter pressed on Trust meanwhile goes on.
+        if (event.type !== 'scan-done' || !('data' in state) || state.data.ready) return stay(state);
+        const trust = { ...suggestedTrust(event.data), ...state.trust };
+        const next = { ...state, data: event.data, trust, levels: recommendedLevels(event.data) } as Chosen;
+        if (next.step === 'trust' && next.waitingForPlan) return toScopes({ ...next, waitingForPlan: false });
+        return stay(next as WizardState);
+      }
       return stay({
         step: 'servers',
         data: event.data,
@@ -78,6 +87,7 @@ export function transition(state: WizardState, event: WizardEvent): Transition {
         cursor: event.data.servers.length,
         details: false,
       });
+    }
     case 'failed':
       // Failed actions end in the summary (apply-done); this is the engine itself failing.
       if (state.step === 'summary' || state.step === 'cancelled') return stay(state);
@@ -181,7 +191,7 @@ function command(state: WizardState, cmd: Command): Transition {
         const level = cycleTrust(state.trust[server.id] ?? server.trust.suggested, cmd === 'left' ? -1 : 1);
         return stay({ ...state, trust: { ...state.trust, [server.id]: level } });
       }
-      if (cmd === 'accept') return toScopes(state);
+      if (cmd === 'accept') return state.data.ready ? toScopes(state) : stay({ ...state, waitingForPlan: true });
       if (cmd === 'back') return stay({ ...chosen(state), step: 'servers', cursor: rows, details: false });
       return stay(state);
     }

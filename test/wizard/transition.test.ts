@@ -19,6 +19,7 @@ const server = (name: string, suggested: 'trusted' | 'limited' | 'untrusted') =>
 
 const data: WizardData = {
   workspace: '/w',
+  ready: true,
   servers: [server('a', 'trusted'), server('b', 'untrusted')],
   secrets: [
     { fingerprint: 'f1', masked: 'ghp_…(40)', provider: 'github', kind: 'pat', account: 'GH', recommended: 2, used: true, servers: ['a'], files: ['x'] },
@@ -93,6 +94,27 @@ describe('transition', () => {
     const t = transition(state, { type: 'command', command: cmd });
     expect(t.state).toMatchObject(expected);
     expect(t.effects).toEqual(effects);
+  });
+
+  it('the servers show as soon as the scan is done; Enter on Trust before the plan waits for it, then opens Scopes', () => {
+    const partial: WizardData = { ...data, ready: false, secrets: [], files: [], providers: [] };
+    const servers = run(initialState, [{ type: 'init' }, { type: 'servers-ready', data: partial }]).state;
+    expect(servers).toMatchObject({ step: 'servers', data: { ready: false }, levels: {} });
+    const trust = run(servers, ['accept']).state;
+    expect(trust.step).toBe('trust');
+    // A trust change made before the plan arrives is kept.
+    const changed = run(trust, ['right']).state;
+    const waiting = transition(changed, { type: 'command', command: 'accept' });
+    expect(waiting.state).toMatchObject({ step: 'trust', waitingForPlan: true });
+    expect(waiting.effects).toEqual([]);
+    const done = transition(waiting.state, { type: 'scan-done', data });
+    expect(done.state).toMatchObject({ step: 'scopes', local: 'loading', data: { ready: true }, levels: recommendedLevels(data) });
+    expect((done.state as Extract<WizardState, { step: 'scopes' }>).trust[data.servers[0]!.id]).toBe('limited');
+    expect(done.effects).toEqual([{ type: 'local-changes', levels: recommendedLevels(data), trust: { a: 'limited' }, annotations: false }]);
+    // Without a pending Enter, the plan only completes the data under the current step.
+    const quiet = transition(trust, { type: 'scan-done', data });
+    expect(quiet.state).toMatchObject({ step: 'trust', data: { ready: true } });
+    expect(quiet.effects).toEqual([]);
   });
 
   it('Enter alone reaches the apply effect with the recommended levels', () => {
