@@ -2,6 +2,7 @@
 // Ink by default and `--plain`. Enter takes the recommended answer at every question; the values
 // typed never reach the screen or the output.
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -145,6 +146,61 @@ describe('rotate on a terminal', () => {
     expect(snapshot(b.root, isState)).toEqual(before);
     // Undo keeps keychain items a run created unless asked (--delete-secrets): the configs no longer name it.
     expect(lookupItem(ACCOUNT) === fresh, 'the new item is kept').toBe(true);
+  });
+
+  test('Ink with --online against a local fake GitHub: the new token is checked, the old one reported once switched and seen dead', async () => {
+    const old = fakeToken('github-classic', 'tui-online-old');
+    const fresh = fakeToken('github-classic', 'tui-online-new');
+    const revoked = new Set<string>();
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        const auth = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+        if (req.method === 'POST' && req.url === '/credentials/revoke') {
+          for (const t of (JSON.parse(body) as { credentials: string[] }).credentials) revoked.add(t);
+          res.writeHead(202).end();
+        } else if (req.url === '/user' && (auth === old || auth === fresh) && !revoked.has(auth)) {
+          res.writeHead(200, { 'x-oauth-scopes': 'public_repo' }).end('{}');
+        } else res.writeHead(401).end('{}');
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const a = server.address();
+    try {
+      const b = setup('online', old);
+      const s = spawnCli({
+        args: ['rotate', ACCOUNT, '--no-history', '--online'],
+        cwd: b.workspace,
+        env: { ...b.env, ...keyringEnv(), TERM: 'xterm-256color', MCP_HARDEN_GITHUB_API_URL: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}` },
+        cols: 100,
+        rows: 30,
+      });
+      sessions.push(s);
+      const w = watcher(s);
+      await w.seen('In which order?');
+      s.press('Enter');
+      await w.seen('New value for GITHUB_PERSONAL_ACCESS_TOKEN');
+      s.write(fresh);
+      s.press('Enter');
+      await w.seen(/New token: valid; scopes: public_repo/);
+      await w.seen('Apply it?');
+      s.press('Enter');
+      // Reporting is not the default: y says yes explicitly.
+      await w.seen('Report it to GitHub', 30_000);
+      s.write('y');
+      await w.seen('Is the old token revoked now?');
+      s.press('Enter');
+      const screen = await w.seen(/Old token: .*(revoked|rejected|no longer)/i);
+      expect(screen).toMatch(/GitHub: /);
+      expect((await s.exit).code).toBe(0);
+      expect(revoked.has(old), 'the old token was reported').toBe(true);
+      expect(revoked.has(fresh), 'the new token was not reported').toBe(false);
+      expect(lookupItem(ACCOUNT) === fresh, 'the new value is stored').toBe(true);
+      expectNoValue(s, w.screens, [old, fresh]);
+    } finally {
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
   });
 
   test('Ink: q on a question cancels before anything is written', async () => {
