@@ -1,6 +1,7 @@
 // `onboard` on a terminal (the built binary in a pseudo-terminal, with the private gnome-keyring):
 // Ink and --plain. A fresh HOME and a workspace whose committed .mcp.json references three keychain
 // secrets described by the team policy; the tokens typed never reach the screen or the output.
+import { createServer } from 'node:http';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -43,8 +44,8 @@ function tokens(seed: string): Record<string, string> {
   };
 }
 
-function start(b: Box, args: string[]): PtySession {
-  const s = spawnCli({ args: ['onboard', ...args], cwd: b.workspace, env: { ...b.env, ...keyringEnv(), TERM: 'xterm-256color' }, cols: 100, rows: 30 });
+function start(b: Box, args: string[], extra: Record<string, string> = {}): PtySession {
+  const s = spawnCli({ args: ['onboard', ...args], cwd: b.workspace, env: { ...b.env, ...keyringEnv(), TERM: 'xterm-256color', ...extra }, cols: 100, rows: 30 });
   sessions.push(s);
   return s;
 }
@@ -100,6 +101,56 @@ describe('onboard on a terminal', () => {
       expect((await again.exit).code).toBe(0);
     });
   }
+
+  test('Ink with --online against a local fake provider: a token the provider refuses is asked for again', async () => {
+    const b = fresh('online');
+    const t = tokens('tui-online');
+    const dead = fakeToken('github-classic', 'tui-online-dead');
+    const server = createServer((req, res) => {
+      req.resume();
+      const auth = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (req.url === '/user') res.writeHead(auth === t.GITHUB_PERSONAL_ACCESS_TOKEN ? 200 : 401, { 'x-oauth-scopes': 'public_repo' }).end('{}');
+      else if (req.url === '/api/auth.test') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: auth === t.SLACK_BOT_TOKEN }));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const a = server.address();
+    const base = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+    try {
+      const s = start(b, ['--online'], { MCP_HARDEN_GITHUB_API_URL: base, MCP_HARDEN_SLACK_API_URL: base });
+      const screens: string[] = [];
+      const seen = async (what: string | RegExp) => {
+        const screen = await s.waitFor(what, 20_000);
+        screens.push(screen);
+        return screen;
+      };
+      await seen('GITHUB_PERSONAL_ACCESS_TOKEN (github)');
+      // A token of the right shape that the provider no longer accepts: refused, asked again.
+      s.write(dead);
+      s.press('Enter');
+      await seen(/GitHub rejected|not valid|invalid/i);
+      s.write(t.GITHUB_PERSONAL_ACCESS_TOKEN!);
+      s.press('Enter');
+      for (const name of ['NOTION_TOKEN', 'SLACK_BOT_TOKEN']) {
+        await seen(`${name} (`);
+        s.write(t[name]!);
+        s.press('Enter');
+      }
+      await seen('Store 3 secrets');
+      s.press('Enter');
+      await seen('start each local server');
+      s.press('Enter');
+      await seen(/undo \S+/);
+      expect((await s.exit).code).toBe(0);
+      for (const [name, value] of Object.entries(t)) expect(lookupItem(name) === value, `${name} in the keychain`).toBe(true);
+      for (const v of [...Object.values(t), dead]) {
+        for (const screen of screens) expect(screen.includes(v.slice(5, 20)), 'a value was on the screen').toBe(false);
+        expect(s.raw().includes(v.slice(5, 20)), 'a value was in the output').toBe(false);
+      }
+    } finally {
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
+  });
 
   test('Ink: q at the first question stores nothing (exit 130)', async () => {
     const b = fresh('cancel');
