@@ -76,6 +76,61 @@ export function apiBase(provider: CheckProvider, env: CheckOptions['env'] = proc
   return { error: `${name} must be https (http only on 127.0.0.1 or localhost)` };
 }
 
+/**
+ * Settings through which a server reaches a self-hosted instance instead of the provider's public
+ * one (tokens-and-scopes.md: github-mcp-server's `GITHUB_HOST` / `--gh-host`, the GitLab servers'
+ * `GITLAB_API_URL` and `GITLAB_URL`), and the hosts that are the public service.
+ */
+const SELF_HOSTED: Partial<Record<CheckProvider, { env: string[]; flags: string[]; public: string[] }>> = {
+  github: { env: ['GITHUB_HOST'], flags: ['--gh-host'], public: ['github.com', 'api.github.com'] },
+  gitlab: { env: ['GITLAB_API_URL', 'GITLAB_URL'], flags: [], public: ['gitlab.com'] },
+};
+
+/** The host a setting names (`ghe.example`, `https://ghe.example/api/v3`); undefined when it cannot be told (`${VAR}`). */
+function settingHost(value: string): string | undefined {
+  const v = value.trim();
+  if (!v || /[${}%]/.test(v)) return undefined;
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? v : `https://${v}`).hostname.toLowerCase().replace(/\.$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why a token a server uses must not go to the provider's public host: the server is set to a
+ * self-hosted instance (or to a host that cannot be told), so the token belongs there. Returns the
+ * setting (`GITHUB_HOST=ghe.example`, never a value that is not a host), or undefined when the
+ * server talks to the public service. An empty setting is the default.
+ */
+export function selfHostedSetting(
+  provider: CheckProvider,
+  server: { env: readonly { key: string; value: { value: string } }[]; args: readonly { value: string }[] },
+): string | undefined {
+  const rule = SELF_HOSTED[provider];
+  if (!rule) return undefined;
+  const judge = (name: string, value: string): string | undefined => {
+    if (!value.trim()) return undefined;
+    const host = settingHost(value);
+    if (host && rule.public.includes(host)) return undefined;
+    return host ? `${name}=${host}` : `${name} set to a host that cannot be told`;
+  };
+  for (const e of server.env) {
+    if (!rule.env.includes(e.key)) continue;
+    const why = judge(e.key, e.value.value);
+    if (why) return why;
+  }
+  for (let i = 0; i < server.args.length; i++) {
+    const a = server.args[i]!.value;
+    for (const flag of rule.flags) {
+      const value = a === flag ? server.args[i + 1]?.value : a.startsWith(flag + '=') ? a.slice(flag.length + 1) : undefined;
+      const why = value === undefined ? undefined : judge(flag, value);
+      if (why) return why;
+    }
+  }
+  return undefined;
+}
+
 function endpoint(base: URL, path: string): URL {
   // A path prefix in the override is kept (GitHub Enterprise: https://ghe.example/api/v3).
   return new URL(base.pathname.replace(/\/+$/, '') + path, base.origin);

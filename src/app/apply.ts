@@ -25,7 +25,7 @@ import { computePolicyWrite } from './policy-write.js';
 import { replaceSpec } from '../core/pin.js';
 import { hasOption, sameOption } from './plan.js';
 import { applyEdits as applyJsoncEdits, modify as modifyJsonc, parse as parseJsonc, type ParseError } from 'jsonc-parser';
-import { packageRef } from '../core/risks.js';
+import { packageRef, positionalArgs } from '../core/risks.js';
 import { findInlineReferences, parseReference, type SecretReference } from '../core/reference.js';
 
 export type ApplyEvent =
@@ -299,17 +299,27 @@ async function serverAt(action: { file: string; client: Server['client']; server
 
 /**
  * New text of a config after a narrow-roots action, from the file as it is now: each broad root
- * still there becomes the workspace, once; the other arguments stay as they are. The server may
- * have been moved behind the launcher in the same run, so roots are found by value, not position.
+ * still there becomes the workspace, once; the other arguments stay as they are. A root is a
+ * positional argument (never the value of an `--option`) at the place the audit saw it, holding
+ * the value it saw; the server may have been moved behind the launcher in the same run, which puts
+ * its arguments one place later.
  */
 export async function computeNarrowRoots(action: Extract<Action, { kind: 'narrow-roots' }>): Promise<FileChange> {
   const { server, change } = await serverAt(action);
-  const isRoot = (v: string) => action.roots.includes(v) && !v.startsWith('-');
-  let placed = server.args.some((a) => a.value === action.to);
+  const index = (p: DocPath) => (typeof p[p.length - 1] === 'number' ? (p[p.length - 1] as number) : -1);
+  const sameList = (a: DocPath, b: DocPath) => a.length === b.length && a.slice(0, -1).every((x, i) => x === b[i]);
+  const shifted = !!server.command && isLauncher(server.command.value);
+  const wasAt = (p: DocPath) =>
+    !action.rootPaths ||
+    action.rootPaths.some((r) => sameList(r, p) && (index(r) === index(p) || (shifted && index(r) + 1 === index(p))));
+  const positional = positionalArgs(server);
+  const roots = positional.filter((a) => action.roots.includes(a.value) && wasAt(a.path));
+  const isRoot = (a: Located) => roots.some((r) => pathEq(r.path, a.path));
+  let placed = positional.some((a) => a.value === action.to);
   const kept: string[] = [];
   const changes: ConfigChange[] = [];
   for (const a of server.args) {
-    if (!isRoot(a.value)) kept.push(a.value);
+    if (!isRoot(a)) kept.push(a.value);
     else if (!placed) {
       kept.push(action.to);
       changes.push({ op: 'set-string', path: a.path, value: action.to });

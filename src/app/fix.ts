@@ -2,19 +2,19 @@
 // then audit again to report anything a client wrote back. The CLI and the wizard both drive it.
 import { posix, win32 } from 'node:path';
 import { EXIT, HardenError, KeychainUnavailableError } from '../core/errors.js';
-import type { HostEnv } from '../core/model.js';
+import type { HostEnv, Server } from '../core/model.js';
 import { withoutLocalChanges, type Plan } from '../core/plan.js';
 import type { AuditReport } from '../core/report.js';
 import type { ReadOnlyFs } from '../ports/fs.js';
 import type { SecretStore } from '../ports/secret-store.js';
 import { applyPlan, computeRemoval, computeRewrite, computeSettingChange, type ApplyEvent, type ApplyResult, type FileChange } from './apply.js';
 import { scan, type AuditDetails, type AuditOptions, type WorkspacePort } from './audit.js';
-import { buildPolicy, currentTrust, serializePolicy } from '../core/policy.js';
+import { buildPolicy, POLICY_FILE, recordedTrust, serializePolicy } from '../core/policy.js';
 import type { TrustLevel } from '../core/trust.js';
 import { BackupVault } from './backup-vault.js';
 import { Journal, type RunInfo } from './journal.js';
 import { installLauncher, launcherInstallPath } from './launcher.js';
-import { KEYCHAIN_SERVICE, planMigration, type ActionGroup, type PlannedSecret, type PlanOptions } from './plan.js';
+import { KEYCHAIN_SERVICE, planMigration, trustOf, type ActionGroup, type PlannedSecret, type PlanOptions } from './plan.js';
 import { SecretsMeta } from './secrets-meta.js';
 import { stateDir, stateDirPath } from './state.js';
 import { BACKUP_KEY_ACCOUNT } from './backup-vault.js';
@@ -37,8 +37,11 @@ export interface FixOptions {
   only?: ActionGroup[];
   removeHistory?: boolean;
   levels?: Map<string, 1 | 2>;
-  /** Trust levels the user chose, by server name; the suggestion for the others (the policy records them). */
-  trust?: Map<string, TrustLevel>;
+  /**
+   * Trust levels the user chose, by server identity (`annotationKey`: file, client, name). They win
+   * over the levels the team policy records; the suggestion for the others. The policy records them.
+   */
+  trust?: ReadonlyMap<string, TrustLevel>;
   /**
    * Start each limited or untrusted local server once to read its tool annotations, and derive its
    * permission rules from them (the user allowed it: it runs the servers).
@@ -46,6 +49,13 @@ export interface FixOptions {
   annotations?: { timeoutMs?: number; onProgress?(server: string): void };
   /** Local least-privilege changes the user turned off in the wizard (`localChangeKey`s). */
   skipLocal?: ReadonlySet<string>;
+  /**
+   * Write tools read from the servers' annotations earlier (`PreparedFix.toolAnnotations`), by
+   * `annotationKey`: used instead of starting the servers again; `annotations` is then ignored.
+   */
+  toolAnnotations?: ReadonlyMap<string, readonly string[]>;
+  /** The notes that reading came with (servers that did not answer, tools no rule can name). */
+  toolAnnotationNotes?: Plan['leftOver'];
 }
 
 export interface PreparedFix {
@@ -61,6 +71,10 @@ export interface PreparedFix {
   values: string[];
   /** The scan's details (values included, in memory only): the wizard's online check reads them. */
   details: AuditDetails;
+  /** The trust levels planned by, by `annotationKey`: the policy's, then the user's choices over them. */
+  trust: ReadonlyMap<string, TrustLevel>;
+  /** The tool annotations planned by, when they were read (or given): to plan again without starting the servers. */
+  toolAnnotations?: { writeTools: ReadonlyMap<string, readonly string[]>; notes: Plan['leftOver'] };
 }
 
 /** A rotation was interrupted: fix must not run over it. Exit 1. */
@@ -90,6 +104,8 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
     }
   }
   const launcherPath = launcherInstallPath(host);
+  // The levels the team recorded stay unless the user chose otherwise now.
+  const trust = new Map([...recordedTrust(opts.audit.policy, details.servers, opts.audit.workspace), ...(opts.trust ?? [])]);
   const planOpts: PlanOptions = {
     workspace: opts.audit.workspace,
     home: host.home,
@@ -100,27 +116,41 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
     ...(opts.removeHistory ? { removeHistory: true } : {}),
     ...(opts.only ? { only: opts.only } : {}),
     versions: await findCachedVersions(host, pinTargets(details.servers)),
-    ...(opts.trust ? { trust: opts.trust } : {}),
+    ...(trust.size ? { trust } : {}),
     claudeSettings: await claudeSettingsFiles(deps.fs, host, opts.audit.workspace),
   };
   const annotationNotes: Plan['leftOver'] = [];
-  if (opts.annotations) {
-    const { readToolAnnotations } = await import('./annotations.js');
-    const limited = details.servers.filter((s) => (opts.trust?.get(s.name) ?? currentTrust(s, report.findings)) !== 'trusted');
-    for (const s of limited) opts.annotations.onProgress?.(s.name);
-    const read = await readToolAnnotations(limited, { env: process.env, ...(opts.annotations.timeoutMs ? { timeoutMs: opts.annotations.timeoutMs } : {}) });
+  if (opts.toolAnnotations) {
+    // Read earlier (the wizard reads them once per trust choice): nothing is started again.
+    planOpts.toolAnnotations = opts.toolAnnotations;
+    annotationNotes.push(...(opts.toolAnnotationNotes ?? []));
+  } else if (opts.annotations) {
+    const annotations = await import('./annotations.js');
+    const wanted = annotations.annotationCandidates(details.servers, {
+      workspace: opts.audit.workspace,
+      platform: host.platform,
+      limited: (s) => trustOf(s, report, trust) !== 'trusted',
+    });
+    const onProgress = opts.annotations.onProgress;
+    const read = await annotations.readToolAnnotations(wanted, {
+      env: process.env,
+      ...(opts.annotations.timeoutMs ? { timeoutMs: opts.annotations.timeoutMs } : {}),
+      ...(onProgress ? { onStart: (s: Server) => onProgress(s.name) } : {}),
+    });
     planOpts.toolAnnotations = read.writeTools;
-    for (const f of read.failed) {
-      annotationNotes.push({ rule: 'tool-annotations', file: f.file, server: f.server, why: `its tools could not be listed (${f.error}): rules come from the catalog, when it knows the server` });
-    }
+    annotationNotes.push(...annotations.annotationNotes(read));
   }
+  const toolAnnotations = planOpts.toolAnnotations ? { writeTools: planOpts.toolAnnotations, notes: [...annotationNotes] } : undefined;
   const skip = (p: Plan): Plan => (opts.skipLocal?.size ? { ...p, actions: withoutLocalChanges(p.actions, opts.skipLocal) } : p);
   let { plan, secrets } = planMigration(report, details, planOpts);
   plan = skip(plan);
   // The team policy follows from the plan (the keychain names it gives each secret): plan again with it.
   const values = [...new Set(details.hits.map((h) => h.detection.value))];
-  const policy = policyContent(report, details, plan, secrets, opts, values);
-  if (policy !== undefined) {
+  const policy = policyContent(report, details, plan, secrets, opts, trust, values);
+  // A policy that already says all this is not rewritten: a second run plans nothing for it.
+  const lib = host.platform === 'win32' ? win32 : posix;
+  const current = policy === undefined ? undefined : await deps.fs.readText(lib.join(opts.audit.workspace, POLICY_FILE));
+  if (policy !== undefined && !(current?.ok && current.text === policy)) {
     ({ plan, secrets } = planMigration(report, details, { ...planOpts, policy: { content: policy } }));
     plan = skip(plan);
   }
@@ -135,7 +165,7 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
       `run ${rotation.id}, a rotation, was interrupted: finish it first (\`mcp-harden rotate NAME\` with the same new value) or roll it back (\`mcp-harden undo ${rotation.id}\`)`,
     );
   }
-  return { report, plan, secrets, store, ...(keychainError ? { keychainError } : {}), launcherPath, stateDir: dir, interrupted, values, details };
+  return { report, plan, secrets, store, ...(keychainError ? { keychainError } : {}), launcherPath, stateDir: dir, interrupted, values, details, trust, ...(toolAnnotations ? { toolAnnotations } : {}) };
 }
 
 /** Claude Code settings files whose directory exists (a file there is created when missing). */
@@ -166,11 +196,20 @@ function pinTargets(servers: AuditDetails['servers']): PinTarget[] {
 }
 
 /**
- * The policy file's text for this workspace: its project-scope servers, with the user's trust
- * choices, and the existing ignore list. None when only some files were read (--config), or when
- * there is neither a project server nor a policy yet. Never a value: refused if one slipped in.
+ * The policy file's text for this workspace: its project-scope servers, with the trust levels
+ * planned by (the user's choices, else the policy's), and the existing ignore list. None when
+ * only some files were read (--config), or when there is neither a project server nor a policy
+ * yet. Never a value: refused if one slipped in.
  */
-function policyContent(report: AuditReport, details: AuditDetails, plan: Plan, secrets: PlannedSecret[], opts: FixOptions, values: string[]): string | undefined {
+function policyContent(
+  report: AuditReport,
+  details: AuditDetails,
+  plan: Plan,
+  secrets: PlannedSecret[],
+  opts: FixOptions,
+  trust: ReadonlyMap<string, TrustLevel>,
+  values: string[],
+): string | undefined {
   if (opts.audit.configs.length) return undefined;
   if (!opts.audit.policy && !details.servers.some((s) => s.scope === 'project')) return undefined;
   const text = serializePolicy(
@@ -180,7 +219,7 @@ function policyContent(report: AuditReport, details: AuditDetails, plan: Plan, s
       findings: report.findings,
       secrets,
       actions: plan.actions,
-      ...(opts.trust ? { trust: opts.trust } : {}),
+      trust,
       ...(opts.audit.policy ? { existing: opts.audit.policy } : {}),
     }),
   );

@@ -12,7 +12,9 @@ import { applyIgnores, findingKey, type IgnoreEntry } from '../core/suppress.js'
 import {
   CHECKERS,
   checkFor,
+  overrideVariable,
   providerLabel,
+  selfHostedSetting,
   type CheckOptions,
   type CheckProvider,
   type ScopeCheckResult,
@@ -117,6 +119,27 @@ export async function checkOnline(details: Pick<AuditDetails, 'hits' | 'servers'
     if (provider) candidates.push({ provider, value, hits: live });
   }
 
+  // A token of a self-hosted instance is not sent to the public service (a stranger's host as far
+  // as the token goes), unless the user pointed the check at their own instance.
+  const notes: string[] = [];
+  const selfHosted = new Set<Candidate>();
+  for (const c of candidates) {
+    if (opts.env?.[overrideVariable(c.provider)]?.trim()) continue;
+    for (const u of usesOf(c.hits, details)) {
+      const server = details.servers.find((s) => s.name === u.server.name && s.client === u.server.client && s.file === u.server.file);
+      const why = server && selfHostedSetting(c.provider, server);
+      if (!why) continue;
+      const d = c.hits[0]!.detection;
+      const first = [...c.hits].sort((a, b) => Number(isConfigPlace(b)) - Number(isConfigPlace(a)))[0]!;
+      notes.push(
+        `online check of ${providerLabel(c.provider)} ${d.kind} ${maskSecret(c.value)} ${placeOf(first)}: self-hosted (${why} in "${server.name}"): not checked; set ${overrideVariable(c.provider)} to check it there`,
+      );
+      selfHosted.add(c);
+      break;
+    }
+  }
+  candidates.splice(0, candidates.length, ...candidates.filter((c) => !selfHosted.has(c)));
+
   const results = await pool(candidates, opts.concurrency ?? DEFAULT_CONCURRENCY, (c) =>
     CHECKERS[c.provider](c.value, { env: opts.env, timeoutMs: opts.timeoutMs, now: opts.now }).catch(
       // A checker does not throw; if one ever does, the answer is still "unknown", never "ok".
@@ -125,7 +148,6 @@ export async function checkOnline(details: Pick<AuditDetails, 'hits' | 'servers'
   );
 
   const findings: Finding[] = [];
-  const notes: string[] = [];
   candidates.forEach((c, i) => {
     const r = results[i]!;
     const d = c.hits[0]!.detection;

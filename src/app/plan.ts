@@ -10,9 +10,9 @@ import type { AuditDetails, SecretHit } from './audit.js';
 import { planRemoteSecret } from './remote-headers.js';
 import { POLICY_FILE } from '../core/policy.js';
 import { pinTarget, versionKey } from '../core/pin.js';
-import { packageRef } from '../core/risks.js';
+import { packageRef, positionalArgs } from '../core/risks.js';
 import { matchServer } from '../core/catalog/match.js';
-import { currentTrust } from '../core/policy.js';
+import { currentTrust, serverKey } from '../core/policy.js';
 import type { TrustLevel } from '../core/trust.js';
 
 export const KEYCHAIN_SERVICE = 'mcp-harden';
@@ -37,8 +37,11 @@ export interface PlanOptions {
   only?: ActionGroup[];
   /** Versions this machine already runs, by `versionKey` (from the npx and uv caches): unpinned packages are pinned to them. */
   versions?: Map<string, string>;
-  /** Trust levels the user chose, by server name; the suggestion for the others. */
-  trust?: Map<string, TrustLevel>;
+  /**
+   * Trust levels chosen (by the user, or recorded in the team policy), by server identity
+   * (`annotationKey`: file, client, name); the suggestion for the others.
+   */
+  trust?: ReadonlyMap<string, TrustLevel>;
   /**
    * Claude Code settings files that can take permission rules (their directory exists): `user`
    * (`~/.claude/settings.json`) for user servers, `local` (`.claude/settings.local.json`) for the
@@ -377,11 +380,11 @@ function pins(servers: Server[], versions: Map<string, string> | undefined, writ
  * where arguments go. Containers are left alone: the client's env does not reach inside the
  * container, and arguments after the image replace its command.
  */
-function readOnlySwitches(servers: Server[], report: AuditReport, trust: Map<string, TrustLevel> | undefined, writable: (file: string) => boolean): Action[] {
+function readOnlySwitches(servers: Server[], report: AuditReport, trust: ReadonlyMap<string, TrustLevel> | undefined, writable: (file: string) => boolean): Action[] {
   const out: Action[] = [];
   for (const s of servers) {
     if (s.transport !== 'stdio' || !writable(s.file) || packageRef(s)?.runner === 'docker') continue;
-    const level = trust?.get(s.name) ?? currentTrust(s, report.findings);
+    const level = trustOf(s, report, trust);
     if (level === 'trusted') continue;
     const entry = matchServer(s);
     if (!entry) continue;
@@ -412,10 +415,14 @@ export function sameOption(have: string, want: string): boolean {
   return have === want || (want.startsWith('--') && eq > 0 && have.startsWith(want.slice(0, eq + 1)));
 }
 
-/** Claude Code rules that make the write tools of limited servers ask, and of untrusted ones denied. */
 /** Servers are told apart by file, client and name (the key of `toolAnnotations`). */
 export function annotationKey(s: { file: string; client: ClientKind; name: string }): string {
-  return `${s.file}\0${s.client}\0${s.name}`;
+  return serverKey(s);
+}
+
+/** A server's trust level: the one chosen for it (by `annotationKey`), else the suggestion. */
+export function trustOf(s: Server, report: AuditReport, trust: ReadonlyMap<string, TrustLevel> | undefined): TrustLevel {
+  return trust?.get(serverKey(s)) ?? currentTrust(s, report.findings);
 }
 
 /** A server's write tools: what its tool annotations said when they were read, else the catalog's list. */
@@ -423,11 +430,22 @@ export function writeToolsFor(s: Server, opts: Pick<PlanOptions, 'toolAnnotation
   return opts.toolAnnotations?.get(annotationKey(s)) ?? matchServer(s)?.writeTools ?? [];
 }
 
+/**
+ * Claude Code rules that make the write tools of limited servers ask, and of untrusted ones denied.
+ * The workspace's `.claude/settings.local.json` takes rules for this workspace's servers only: a
+ * local server of another project (`projects[<path>]` in `~/.claude.json`) is left alone.
+ */
 export function permissionRules(servers: Server[], report: AuditReport, opts: PlanOptions, writable: (file: string) => boolean, leftOver: Plan['leftOver']): Action[] {
+  const lib = opts.platform === 'win32' ? win32 : posix;
+  const inside = (p: string, dir: string) => {
+    const rel = lib.relative(dir, p);
+    return rel === '' || (!rel.startsWith('..') && !lib.isAbsolute(rel));
+  };
   const byFile = new Map<string, { servers: Set<string>; ask: Set<string>; deny: Set<string> }>();
   for (const s of servers) {
     if (s.client !== 'claude-code' || (s.scope !== 'user' && s.scope !== 'project' && s.scope !== 'local')) continue;
-    const level = opts.trust?.get(s.name) ?? currentTrust(s, report.findings);
+    if (s.scope === 'local' && (s.project === undefined ? !inside(s.file, opts.workspace) : lib.relative(s.project, opts.workspace) !== '')) continue;
+    const level = trustOf(s, report, opts.trust);
     if (level === 'trusted') continue;
     const tools = writeToolsFor(s, opts);
     if (!tools.length) continue;
@@ -464,23 +482,35 @@ export function permissionRules(servers: Server[], report: AuditReport, opts: Pl
  *   `alwaysAllow`), so the client asks again; nothing is ever added there. Only those names go:
  *   the user's other entries stay, so "cleared" means cleared of the write tools. Kiro's untrusted
  *   write tools go into `disabledTools`; Cline cannot deny one tool, only disable the server.
- * Only servers whose write tools are known (catalog, tool annotations) get anything. Fields already
- * as wanted plan nothing, so a second run plans no action.
+ * Only servers whose write tools are known (catalog, tool annotations) get lists changed; Gemini's
+ * `trust: true` goes whatever is known. An untrusted server whose write tools nobody knows gets a
+ * note: `fix --annotations` can learn them. Fields already as wanted plan nothing, so a second run
+ * plans no action.
  */
 export function toolRules(servers: Server[], report: AuditReport, opts: PlanOptions, writable: (file: string) => boolean, leftOver: Plan['leftOver']): Action[] {
   const out: Action[] = [];
   for (const s of servers) {
     if (s.client !== 'gemini' && s.client !== 'codex' && s.client !== 'cline' && s.client !== 'kiro') continue;
     if (!writable(s.file)) continue;
-    const level = opts.trust?.get(s.name) ?? currentTrust(s, report.findings);
+    const level = trustOf(s, report, opts.trust);
     if (level === 'trusted') continue;
     const write = writeToolsFor(s, opts);
-    if (!write.length) continue;
     const lists = s.toolSettings?.lists ?? {};
     const add: { field: string; tools: string[] }[] = [];
     const remove: { field: string; tools: string[] }[] = [];
     const set: { field: string; value: boolean }[] = [];
     const note = (why: string) => leftOver.push({ rule: 'tool-permissions', file: s.file, server: s.name, why });
+    // Gemini's trust:true skips every confirmation, whichever tools the server has.
+    if (s.client === 'gemini' && s.toolSettings?.trust === true) set.push({ field: 'trust', value: false });
+    if (!write.length) {
+      // Annotations that were read and name no write tool are an answer; no list at all is not.
+      // Only a local, enabled server can be started to read them.
+      if (level === 'untrusted' && !opts.toolAnnotations?.has(annotationKey(s)) && s.transport === 'stdio' && !s.disabled) {
+        note('neither the catalog nor its tool annotations name its write tools, so none is turned off: run `mcp-harden fix --annotations` to read them from the server');
+      }
+      if (set.length) out.push({ kind: 'set-tool-rules', file: s.file, client: s.client, server: s.name, serverPath: s.path, trust: level, add, remove, set });
+      continue;
+    }
     const deny = (field: string) => {
       const have = lists[field];
       if (have === null) return note(`its "${field}" is not a list of tool names: add the write tools (${write[0]}, …) to it yourself`);
@@ -494,7 +524,6 @@ export function toolRules(servers: Server[], report: AuditReport, opts: PlanOpti
     };
     switch (s.client) {
       case 'gemini':
-        if (s.toolSettings?.trust === true) set.push({ field: 'trust', value: false });
         if (level === 'untrusted') deny('excludeTools');
         break;
       case 'codex':
@@ -567,9 +596,12 @@ export function narrowRoots(
     const broad = report.findings.filter(
       (f) => f.rule === 'broad-filesystem-access' && !f.suppressed && f.file === s.file && f.server === s.name && f.client === s.client,
     );
-    // The finding points at the argument; the line and column tell it from the server's others.
-    const args = s.args.filter((a) => broad.some((f) => f.line === a.line && f.column === a.column));
-    if (!args.length || s.transport !== 'stdio' || packageRef(s)?.runner === 'docker') continue;
+    // Only the filesystem server the catalog knows takes its roots as its positional arguments;
+    // another server with "filesystem" in its name may mean anything by them. The finding points at
+    // the argument; the line and column tell it from the server's others.
+    if (matchServer(s)?.id !== 'filesystem' || s.transport !== 'stdio' || packageRef(s)?.runner === 'docker') continue;
+    const args = positionalArgs(s).filter((a) => broad.some((f) => f.line === a.line && f.column === a.column));
+    if (!args.length) continue;
     const forHere =
       s.scope === 'user' ||
       (s.scope === 'project' && inside(s.file, opts.workspace)) ||
@@ -582,11 +614,33 @@ export function narrowRoots(
       return false;
     });
     if (!roots.length) continue;
-    // A committed config must not hold one machine's path: there the root is the workspace as the
-    // client names it (VS Code's documented ${workspaceFolder}; elsewhere `.`, the directory the
-    // client starts project servers in). User and local configs take the absolute path.
-    const to = s.scope === 'project' ? (s.client === 'vscode' ? '${workspaceFolder}' : '.') : opts.workspace;
-    out.push({ kind: 'narrow-roots', file: s.file, client: s.client, server: s.name, serverPath: s.path, roots: [...new Set(roots.map((a) => a.value))], to });
+    // A committed config must not hold one machine's path, and a user config serves every project:
+    // there the root is the workspace as the client names it (`${workspaceFolder}` where the client
+    // expands it, reference/mcp-clients.md: VS Code, Cursor; in other project configs `.`, the
+    // directory the client starts project servers in). A user config of a client without such a
+    // variable is left for the user: this workspace's path would hide every other project. Local
+    // configs belong to this workspace alone and take the absolute path.
+    const folderVar = s.client === 'vscode' || s.client === 'cursor';
+    if (s.scope === 'user' && !folderVar) {
+      leftOver.push({
+        rule: 'broad-filesystem-access',
+        file: s.file,
+        server: s.name,
+        why: `${[...new Set(roots.map((a) => a.value))].join(', ')} in a user config serves every project: give it the directories it needs by hand, or declare it in each project's config instead`,
+      });
+      continue;
+    }
+    const to = s.scope === 'local' ? opts.workspace : folderVar ? '${workspaceFolder}' : '.';
+    out.push({
+      kind: 'narrow-roots',
+      file: s.file,
+      client: s.client,
+      server: s.name,
+      serverPath: s.path,
+      roots: [...new Set(roots.map((a) => a.value))],
+      rootPaths: roots.map((a) => a.path),
+      to,
+    });
   }
   return out;
 }
@@ -598,11 +652,11 @@ export function narrowRoots(
  * preferred; TOML and YAML edits cannot create a missing env table, so there the option is
  * appended instead when the entry names one. Containers are left alone, as for read-only switches.
  */
-export function toolsetChoices(servers: Server[], report: AuditReport, trust: Map<string, TrustLevel> | undefined, writable: (file: string) => boolean): Action[] {
+export function toolsetChoices(servers: Server[], report: AuditReport, trust: ReadonlyMap<string, TrustLevel> | undefined, writable: (file: string) => boolean): Action[] {
   const out: Action[] = [];
   for (const s of servers) {
     if (s.transport !== 'stdio' || !writable(s.file) || packageRef(s)?.runner === 'docker') continue;
-    const level = trust?.get(s.name) ?? currentTrust(s, report.findings);
+    const level = trustOf(s, report, trust);
     if (level === 'trusted') continue;
     const entry = matchServer(s);
     const t = entry?.toolsets;

@@ -33,6 +33,11 @@ export interface VerifyResult {
   tools?: number;
   /** With `listTools`: each tool's name and its MCP annotations (hints, as the server states them). */
   toolList?: ToolInfo[];
+  /**
+   * With `listTools`: tools left out of `toolList` because their names are not plain identifiers,
+   * and that do not say they are read-only (they may write, and no rule can name them).
+   */
+  unnamedWriteTools?: number;
   /** One line, built by us: never the server's own output, never a value. */
   error?: string;
 }
@@ -184,7 +189,7 @@ function reason(err: unknown, stage: Stage, target: VerifyTarget, transport: Wat
 
 /** Starts one server, lists its tools, and always stops it. */
 export async function verifyServer(target: VerifyTarget, opts: VerifyOptions): Promise<VerifyResult> {
-  const result = (ok: boolean, extra: { tools?: number; error?: string }): VerifyResult => ({
+  const result = (ok: boolean, extra: { tools?: number; error?: string; toolList?: ToolInfo[]; unnamedWriteTools?: number }): VerifyResult => ({
     server: target.name,
     client: target.client,
     file: target.file,
@@ -213,6 +218,7 @@ export async function verifyServer(target: VerifyTarget, opts: VerifyOptions): P
 
   let connected = false;
   const toolList: ToolInfo[] = [];
+  let unnamedWriteTools = 0;
   const stage = (): Stage => (!transport.spawned ? 'start' : connected ? 'tools/list' : 'initialize');
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -235,8 +241,11 @@ export async function verifyServer(target: VerifyTarget, opts: VerifyOptions): P
       tools += res.tools.length;
       if (opts.listTools) {
         for (const t of res.tools) {
-          if (!TOOL_NAME.test(t.name)) continue;
           const hints = t.annotations ?? {};
+          if (!TOOL_NAME.test(t.name)) {
+            if (hints.readOnlyHint !== true) unnamedWriteTools++;
+            continue;
+          }
           toolList.push({
             name: t.name,
             ...(typeof hints.readOnlyHint === 'boolean' ? { readOnly: hints.readOnlyHint } : {}),
@@ -252,7 +261,7 @@ export async function verifyServer(target: VerifyTarget, opts: VerifyOptions): P
   work.catch(() => {}); // after a timeout its rejection is no longer awaited
   try {
     const tools = await Promise.race([work, timeout]);
-    return result(true, { tools, ...(opts.listTools ? { toolList } : {}) });
+    return result(true, { tools, ...(opts.listTools ? { toolList, ...(unnamedWriteTools ? { unnamedWriteTools } : {}) } : {}) });
   } catch (err) {
     return result(false, { error: reason(err, stage(), target, transport, opts.timeoutMs) });
   } finally {

@@ -87,20 +87,23 @@ async function ask(state: WizardState, p: PlainPrompts): Promise<Next> {
     }
     case 'trust': {
       if (state.waitingForPlan) return 'wait';
+      // Rows of one name (different launch lines) are told apart by their clients.
+      const label = (s: (typeof state.data.servers)[number]) =>
+        state.data.servers.some((o) => o !== s && o.name === s.name) ? `${s.name} (${s.clients.join(', ')})` : s.name;
       p.print('\nTrust levels (suggested, with the evidence):');
       for (const s of state.data.servers) {
         const t = s.trust;
         const pinned = t.pinned === null ? 'not a package' : t.pinned ? 'pinned' : 'not pinned';
-        p.print(`  ${s.name}: ${state.trust[s.id]} (suggested ${t.suggested}: ${t.reason}; publisher ${t.publisher}; ${pinned}; ${t.transportNote}; ${t.secretsHeld} secrets)`);
+        p.print(`  ${label(s)}: ${state.trust[s.id]} (suggested ${t.suggested}: ${t.reason}; publisher ${t.publisher}; ${pinned}; ${t.transportNote}; ${t.secretsHeld} secrets)`);
       }
       const answer = await p.select({
         message: 'Trust',
-        choices: common(state.data.servers.map((s, i) => ({ name: `Change ${s.name} (now ${state.trust[s.id]})`, value: `t${i}` }))),
+        choices: common(state.data.servers.map((s, i) => ({ name: `Change ${label(s)} (now ${state.trust[s.id]})`, value: `t${i}` }))),
       });
       if (answer.startsWith('t')) {
         const s = state.data.servers[Number(answer.slice(1))]!;
         const level = await p.select<TrustLevel>({
-          message: `Trust level of ${s.name}`,
+          message: `Trust level of ${label(s)}`,
           choices: TRUST_LEVELS.map((l) => ({ name: l === s.trust.suggested ? `${l} (suggested)` : l, value: l })),
         });
         return [{ type: 'set-trust', id: s.id, level }];

@@ -94,10 +94,12 @@ export type Action =
   /**
    * A filesystem server given `/`, `~` or the home directory narrowed to the workspace: each broad
    * root argument (`roots`, as written) becomes `to`, and a second one is dropped rather than
-   * repeating it. `to` is the workspace's absolute path in user and local configs, a path relative
-   * to the workspace in committed ones (`.`, VS Code's `${workspaceFolder}`).
+   * repeating it. `to` is the workspace's absolute path in local configs, the client's
+   * `${workspaceFolder}` (VS Code, Cursor) or `.` in project and user ones. `rootPaths`: where the
+   * audit saw each root argument; the apply step changes only positional arguments found there
+   * (one place later when the server was moved behind the launcher in the same run).
    */
-  | { kind: 'narrow-roots'; file: string; client: ClientKind; server: string; serverPath: DocPath; roots: string[]; to: string }
+  | { kind: 'narrow-roots'; file: string; client: ClientKind; server: string; serverPath: DocPath; roots: string[]; rootPaths?: DocPath[]; to: string }
   /**
    * A `limited` or `untrusted` server given the least tool groups its catalog entry names for its
    * trust (`value`): the variable `env` added to its env at `envPath`, or, where no env table can
@@ -179,21 +181,24 @@ export const VERIFY_TIMEOUT_MS = 30_000;
 
 /**
  * The local least-privilege changes the wizard's Scopes step lets the user turn off, one key per
- * server an action changes (`kind` and server name). Other actions have none: they are always part
- * of the plan (the Files and Keychain steps choose those).
+ * server an action changes: its kind, file, client and server name (two clients may each have a
+ * server of the same name; each is turned off on its own). A permissions action has one key per
+ * server it names, with its settings file. Other actions have none: they are always part of the
+ * plan (the Files and Keychain steps choose those).
  */
 export function localChangeKeys(a: Action): string[] {
-  if (a.kind === 'set-permissions') return a.servers.map((s) => localChangeKey(a.kind, s));
-  if (a.kind === 'pin-version' || a.kind === 'set-read-only') return [localChangeKey(a.kind, a.server)];
-  const other = a as { kind: string; server?: unknown };
-  // Later least-privilege kinds of the `pin`, `readonly` and `roots` groups name their server too.
+  if (a.kind === 'set-permissions') return a.servers.map((s) => localChangeKey(a.kind, a.file, 'claude-code', s));
+  const other = a as { kind: string; file?: unknown; client?: unknown; server?: unknown };
+  // The least-privilege kinds of the `pin`, `readonly` and `roots` groups name their server.
   const groups = ACTION_GROUPS as Record<string, readonly string[]>;
   const local = [...(groups['pin'] ?? []), ...(groups['readonly'] ?? []), ...(groups['roots'] ?? [])];
-  return local.includes(other.kind) && typeof other.server === 'string' ? [localChangeKey(other.kind, other.server)] : [];
+  return local.includes(other.kind) && typeof other.server === 'string' && typeof other.file === 'string' && typeof other.client === 'string'
+    ? [localChangeKey(other.kind, other.file, other.client as ClientKind, other.server)]
+    : [];
 }
 
-export function localChangeKey(kind: string, server: string): string {
-  return `${kind}\0${server}`;
+export function localChangeKey(kind: string, file: string, client: ClientKind, server: string): string {
+  return [kind, file, client, server].join('\0');
 }
 
 /** The plan without the local changes the user turned off (a permissions file keeps the other servers' rules). */
@@ -202,7 +207,7 @@ export function withoutLocalChanges(actions: readonly Action[], off: ReadonlySet
   const out: Action[] = [];
   for (const a of actions) {
     if (a.kind === 'set-permissions') {
-      const servers = a.servers.filter((s) => !off.has(localChangeKey(a.kind, s)));
+      const servers = a.servers.filter((s) => !off.has(localChangeKey(a.kind, a.file, 'claude-code', s)));
       if (!servers.length) continue;
       const kept = (rules: string[]) => rules.filter((r) => servers.some((s) => r.startsWith(`mcp__${s}__`)));
       out.push(servers.length === a.servers.length ? a : { ...a, servers, ask: kept(a.ask), deny: kept(a.deny) });

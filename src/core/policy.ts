@@ -192,7 +192,7 @@ export interface BuildPolicyInput {
   secrets: readonly PolicySecretInfo[];
   /** The plan's actions: rewrite-config ones say which reference replaces what. */
   actions: readonly Action[];
-  /** The user's trust choices by server name; the suggestion otherwise. */
+  /** The trust levels chosen (the user's, the policy's), by `serverKey`; the suggestion otherwise. */
   trust?: ReadonlyMap<string, TrustLevel>;
   /** The policy already in the workspace: its ignore list is kept, and what it knows of secrets. */
   existing?: Policy;
@@ -201,6 +201,30 @@ export interface BuildPolicyInput {
 
 function pathEq(a: DocPath | undefined, b: DocPath | undefined): boolean {
   return !!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * A server's identity: its file, client and name. Two clients may declare servers of one name with
+ * different launch lines, so choices about a server (its trust) are keyed by this.
+ */
+export function serverKey(s: { file: string; client: ClientKind; name: string }): string {
+  return `${s.file}\0${s.client}\0${s.name}`;
+}
+
+/**
+ * The trust levels the policy records for the scan's servers, by `serverKey`: matched by name,
+ * client and workspace-relative file, as `checkPolicy` matches them (project servers only).
+ */
+export function recordedTrust(policy: Policy | undefined, servers: readonly Pick<Server, 'name' | 'client' | 'scope' | 'file'>[], workspace: string): Map<string, TrustLevel> {
+  const out = new Map<string, TrustLevel>();
+  if (!policy?.servers) return out;
+  for (const s of servers) {
+    if (s.scope !== 'project') continue;
+    const rel = displayPath(s.file, workspace);
+    const declared = policy.servers.find((p) => p.name === s.name && p.file === rel && p.client === s.client);
+    if (declared) out.set(serverKey(s), declared.trust);
+  }
+  return out;
 }
 
 /** The suggested trust of a server from its launch line and its risky settings, as the wizard shows it. */
@@ -280,11 +304,36 @@ export function buildPolicy(input: BuildPolicyInput): Policy {
       for (const [k, v] of Object.entries(ro.env)) if (!(k in env)) env[k] = v;
       if (def.args) for (const a of ro.args) if (!def.args.includes(a)) def.args.push(a);
     }
+    // As the apply step narrows: each broad root becomes the workspace, once.
+    for (const n of mine('narrow-roots')) {
+      if (!def.args) continue;
+      // Where the audit saw the roots (positional arguments only): an option's value equal to a root stays.
+      const at = new Set(
+        (n.rootPaths ?? []).flatMap((p) => {
+          const i = server.args.findIndex((a) => a.path.length === p.length && a.path.every((x, k) => x === p[k]));
+          return i >= 0 ? [server.args[i]!] : [];
+        }),
+      );
+      const argv = effectiveArgv(server).slice(1);
+      const isRoot = (v: string, i: number) => n.roots.includes(v) && !v.startsWith('-') && (!at.size || at.has(argv[i]!));
+      let placed = def.args.includes(n.to);
+      def.args = def.args.flatMap((a, i) => {
+        if (!isRoot(a, i)) return [a];
+        if (placed) return [];
+        placed = true;
+        return [n.to];
+      });
+    }
+    for (const t of mine('set-toolsets')) {
+      if (t.envPath) {
+        if (!(t.env in env)) env[t.env] = t.value;
+      } else if (t.arg && def.args && !def.args.includes(t.arg)) def.args.push(t.arg);
+    }
     const pinned = mine('pin-version')[0];
     if (pinned && def.args) def.args = def.args.map((a) => replaceSpec(a, pinned.from, pinned.to) ?? a);
     if (Object.keys(env).length) def.env = env;
     if (Object.keys(headers).length) def.headers = headers;
-    def.trust = input.trust?.get(server.name) ?? currentTrust(server, input.findings, catalog);
+    def.trust = input.trust?.get(serverKey(server)) ?? currentTrust(server, input.findings, catalog);
     const pkg = packageRef(server);
     if (pinned) def.pin = pinned.to;
     else if (pkg?.pinned) def.pin = pkg.spec;

@@ -204,6 +204,62 @@ function broadPath(value: string, home: string): boolean {
   return false;
 }
 
+/**
+ * The index in `argv` of the word that names what runs: the package a runner fetches (or, with
+ * `npx -p pkg bin`, the bin it runs), the image, or the program itself.
+ */
+function commandWordIndex(argv: Located[]): number {
+  const prog = argv[0] ? programName(argv[0].value) : '';
+  // Options of the runner itself that take the next argument as their value.
+  const valued: Record<string, readonly string[]> = {
+    npx: ['-p', '--package', '-c', '--call'],
+    bunx: ['-p', '--package'],
+    pnpx: ['-p', '--package'],
+    uvx: ['--from', '--with', '--python', '-p', '--index-url', '--with-requirements', '--index', '--extra-index-url'],
+  };
+  let i = 1;
+  if ((prog === 'pnpm' || prog === 'yarn') && argv[1]?.value === 'dlx') i = 2;
+  else if (prog === 'uv' && argv[1]?.value === 'tool' && argv[2]?.value === 'run') i = 3;
+  else if (prog === 'pipx' && argv[1]?.value === 'run') i = 2;
+  else if (prog === 'docker' || prog === 'podman') {
+    const image = parseDockerRun(argv)?.image;
+    return image ? argv.indexOf(image) : argv.length;
+  } else if (!(prog in valued)) return 0;
+  const takesValue = valued[prog === 'uv' ? 'uvx' : prog] ?? [];
+  for (; i < argv.length; i++) {
+    const v = argv[i]!.value;
+    if (takesValue.includes(v)) i++;
+    else if (!v.startsWith('-')) return i;
+  }
+  return argv.length;
+}
+
+/**
+ * The positional arguments a server is given after the word that names it (for a filesystem
+ * server, its roots). An argument that follows an `--option` without `=` is taken as that
+ * option's value, never as a positional one: which options take a value is not known for an
+ * arbitrary server, and mistaking a value for a root is the worse error.
+ */
+export function positionalArgs(server: Server): Located[] {
+  const argv = effectiveArgv(server);
+  const start = commandWordIndex(argv);
+  const out: Located[] = [];
+  let afterDashes = false;
+  for (let i = start + 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!afterDashes && a.value === '--') {
+      afterDashes = true;
+      continue;
+    }
+    if (!afterDashes && a.value.startsWith('-')) {
+      if (!a.value.includes('=')) i++; // its value, if it takes one
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
 function isFilesystemServer(server: Server, argv: Located[]): boolean {
   const joined = argv.map((a) => a.value).join(' ');
   return /server-filesystem|mcp-server-filesystem|filesystem-mcp|mcp-filesystem/i.test(joined) || /filesystem/i.test(server.name);
@@ -258,8 +314,9 @@ export function serverRisks(server: Server, home: string): Finding[] {
   }
 
   if (isFilesystemServer(server, argv)) {
-    for (const a of argv.slice(1)) {
-      if (!a.value.startsWith('-') && broadPath(a.value, home)) {
+    // Only positional arguments: `--cache-dir ~` names a cache, not a root.
+    for (const a of positionalArgs(server)) {
+      if (broadPath(a.value, home)) {
         out.push(finding('broad-filesystem-access', server, a, `filesystem server is given ${a.value}`));
       }
     }

@@ -7,8 +7,11 @@ import { maskAll, toolRulesWhat, toolsetsWhat } from '../cli/output/plan.js';
 import { tildify } from '../cli/output/text.js';
 import { EXIT } from '../core/errors.js';
 import type { ClientKind, RuleId } from '../core/model.js';
-import { localChangeKey, localChangeKeys, type Action } from '../core/plan.js';
+import { localChangeKeys, type Action } from '../core/plan.js';
+import { CLIENT_LABELS } from '../core/clients/labels.js';
 import type { AuditReport } from '../core/report.js';
+import { POLICY_FILE, recordedTrust, serverKey, type Policy } from '../core/policy.js';
+import { TRUST_ORDER } from '../core/trust.js';
 import { providerLink } from './provider-links.js';
 import type { ApplyEventView, FileDiff, FileView, LocalChange, Preview, ProviderGuide, SecretView, ServerView, SubStep, SummaryData, WizardData } from './state.js';
 import { suggestTrust } from './trust.js';
@@ -34,9 +37,14 @@ function countByRule(report: AuditReport): Partial<Record<RuleId, number>> {
   return out;
 }
 
-/** One row per logical server: the same name and launch line, whichever clients declare it. */
-function serverViews(report: AuditReport, view: PathView): ServerView[] {
+/**
+ * One row per logical server: the same name and launch line, whichever clients declare it. A row
+ * the team policy declares is suggested the level the policy records (the least trust, when its
+ * declarations are recorded with different ones).
+ */
+function serverViews(report: AuditReport, view: PathView, policy?: Policy): ServerView[] {
   const p = (f: string) => displayPath(f, view);
+  const recorded = recordedTrust(policy, report.servers, view.workspace);
   const groups = new Map<string, AuditReport['servers']>();
   for (const s of report.servers) {
     const id = `${s.name}\0${s.launch}`;
@@ -51,6 +59,11 @@ function serverViews(report: AuditReport, view: PathView): ServerView[] {
       const loc = s.locations.find((l) => mine(l));
       return loc ? [{ masked: s.masked, provider: s.provider, kind: s.kind, fingerprint: s.fingerprint, ...(loc.key ? { key: loc.key } : {}) }] : [];
     });
+    const levels = decls.flatMap((d) => recorded.get(serverKey(d)) ?? []);
+    const suggestion = suggestTrust({ launch: first.launch, transport: first.transport, findings, secretsHeld: secrets.length });
+    const trust = levels.length
+      ? { ...suggestion, suggested: levels.reduce((a, b) => (TRUST_ORDER.indexOf(b) > TRUST_ORDER.indexOf(a) ? b : a)), reason: `recorded in ${POLICY_FILE}` }
+      : suggestion;
     return {
       id,
       name: first.name,
@@ -58,25 +71,28 @@ function serverViews(report: AuditReport, view: PathView): ServerView[] {
       scopes: [...new Set(decls.map((d) => d.scope))],
       transport: first.transport,
       launch: first.launch,
-      declared: decls.map((d) => ({ client: d.client, scope: d.scope, file: p(d.file), line: d.line })),
+      declared: decls.map((d) => {
+        const level = recorded.get(serverKey(d));
+        return { client: d.client, scope: d.scope, file: p(d.file), line: d.line, key: serverKey(d), ...(level ? { recorded: level } : {}) };
+      }),
       envKeys: [...new Set(decls.flatMap((d) => d.envKeys))],
       headerKeys: [...new Set(decls.flatMap((d) => d.headerKeys))],
       secrets,
       findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, ...(f.fix ? { fix: f.fix } : {}) })),
-      trust: suggestTrust({ launch: first.launch, transport: first.transport, findings, secretsHeld: secrets.length }),
+      trust,
     };
   });
 }
 
 /**
- * What the Servers and Trust steps need, from the scan alone: shown while the keychain is opened
+ * What the Servers and Trust steps need, from the scan alone (and the team policy's trust levels): shown while the keychain is opened
  * and the plan worked out (`ready: false` until wizardData replaces it).
  */
-export function scanData(report: AuditReport, view: PathView): WizardData {
+export function scanData(report: AuditReport, view: PathView, policy?: Policy): WizardData {
   return {
     workspace: view.workspace,
     ready: false,
-    servers: serverViews(report, view),
+    servers: serverViews(report, view, policy),
     secrets: [],
     files: [],
     providers: [],
@@ -87,10 +103,10 @@ export function scanData(report: AuditReport, view: PathView): WizardData {
   };
 }
 
-export function wizardData(prepared: PreparedFix, view: PathView): WizardData {
+export function wizardData(prepared: PreparedFix, view: PathView, policy?: Policy): WizardData {
   const { report, plan } = prepared;
   const p = (f: string) => displayPath(f, view);
-  const servers = serverViews(report, view);
+  const servers = serverViews(report, view, policy);
   const secrets: SecretView[] = prepared.secrets.map((ps) => {
     const rs = report.secrets.find((s) => s.fingerprint === ps.fingerprint);
     const locs = rs?.locations ?? [];
@@ -311,26 +327,30 @@ export function summaryOf(prepared: PreparedFix, outcome: FixOutcome, view: Path
 
 /** The local least-privilege changes of a plan, one per server and kind, for the Scopes step. */
 export function localChangesOf(prepared: PreparedFix, view: PathView): LocalChange[] {
-  const out: LocalChange[] = [];
+  const out: (LocalChange & { file: string })[] = [];
   for (const a of prepared.plan.actions) {
     if (a.kind === 'set-permissions') {
-      for (const server of a.servers) {
+      a.servers.forEach((server, i) => {
         const mine = (rules: string[]) => rules.filter((r) => r.startsWith(`mcp__${server}__`)).length;
         const ask = mine(a.ask);
         const deny = mine(a.deny);
         out.push({
-          key: localChangeKey(a.kind, server),
+          key: localChangeKeys(a)[i]!,
           server,
+          file: a.file,
           label: deny ? `deny its ${deny} write tool${deny === 1 ? '' : 's'} in Claude Code` : `ask before its ${ask} write tool${ask === 1 ? '' : 's'} in Claude Code`,
           why: deny ? 'an untrusted server may read, never change' : 'a limited server changes nothing without your yes',
         });
-      }
+      });
       continue;
     }
     const keys = localChangeKeys(a);
-    if (!keys.length || !('server' in a)) continue;
+    if (!keys.length || !('server' in a) || !('client' in a)) continue;
     const why = localActionWhy(a) ?? (a.kind === 'pin-version' ? 'the version this machine runs now, so an update cannot change it behind your back' : 'least privilege for its trust level');
-    out.push({ key: keys[0]!, server: a.server, label: actionLabel(a, view), why });
+    out.push({ key: keys[0]!, server: a.server, file: a.file, label: `${CLIENT_LABELS[a.client]}: ${actionLabel(a, view)}`, why });
   }
-  return out;
+  // Servers of the same name in one client's two files read alike: the file tells them apart.
+  const seen = new Map<string, number>();
+  for (const c of out) seen.set(`${c.server}\0${c.label}`, (seen.get(`${c.server}\0${c.label}`) ?? 0) + 1);
+  return out.map(({ file, ...c }) => (seen.get(`${c.server}\0${c.label}`)! > 1 ? { ...c, label: `${c.label} (${displayPath(file, view)})` } : c));
 }

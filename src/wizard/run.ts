@@ -5,6 +5,7 @@ import type { ApplyEvent, FileChange } from '../app/apply.js';
 import { applyFix, prepareFix, previewChanges, type FixDeps, type FixOptions, type FixOutcome, type PreparedFix } from '../app/fix.js';
 import { scan, type AuditDetails } from '../app/audit.js';
 import type { AuditReport } from '../core/report.js';
+import type { Policy } from '../core/policy.js';
 
 /** A read-only scan: the report, and the details the plan is made from (values in memory only). */
 export interface Scanned {
@@ -19,21 +20,26 @@ import { transition } from './transition.js';
 /** The engine calls the wizard needs; built from the fix use case, replaced by fakes in tests. */
 export interface WizardEngine {
   view: PathView;
-  /** `trust`: the user's changes to the suggested levels, by server name (recorded in the policy). */
+  /** The team policy of the workspace: the trust levels it records are the rows' suggestions. */
+  policy?: Policy;
+  /** `trust`: the user's changes to the suggested levels, by `annotationKey` (recorded in the policy). */
   prepare(
     levels: Map<string, Level> | undefined,
     onProgress: (p: ScanProgress) => void,
     trust?: Map<string, TrustLevel>,
     /** Local least-privilege changes turned off (`localChangeKey`s). */
     skipLocal?: ReadonlySet<string>,
-    /** Start limited/untrusted servers once to read their tool annotations. */
-    annotations?: boolean,
+    /**
+     * Start limited/untrusted servers once to read their tool annotations (`true`), or plan with
+     * annotations read before (`PreparedFix.toolAnnotations`), starting nothing.
+     */
+    annotations?: boolean | NonNullable<PreparedFix['toolAnnotations']>,
     /** The scan `scan()` just made, planned from instead of scanning again. */
     scanned?: Scanned,
   ): Promise<PreparedFix>;
   /** The read-only scan alone: the servers are shown from it while the plan is worked out. */
   scan(onProgress: (p: ScanProgress) => void): Promise<Scanned>;
-  /** Each token sent to its own provider, read-only; `trust`: the user's changes by server name. */
+  /** Each token sent to its own provider, read-only; `trust`: the user's changes by `annotationKey`. */
   checkOnline(prepared: PreparedFix, trust: Map<string, TrustLevel>): Promise<OnlineLine[]>;
   preview(prepared: PreparedFix): Promise<FileChange[]>;
   apply(prepared: PreparedFix, onEvent: (e: ApplyEvent) => void, signal: AbortSignal): Promise<FixOutcome>;
@@ -46,6 +52,7 @@ export function engineFromFix(
 ): WizardEngine {
   return {
     view: { home: opts.audit.host.home, workspace: opts.audit.workspace },
+    ...(opts.audit.policy ? { policy: opts.audit.policy } : {}),
     scan: (onProgress) => scan(deps.fs, deps.workspacePort, { ...opts.audit, onProgress: (p) => onProgress(p) }),
     prepare: (levels, onProgress, trust, skipLocal, annotations, scanned) =>
       prepareFix(deps, {
@@ -54,7 +61,7 @@ export function engineFromFix(
         ...(levels ? { levels } : {}),
         ...(trust?.size ? { trust } : {}),
         ...(skipLocal?.size ? { skipLocal } : {}),
-        ...(annotations ? { annotations: {} } : {}),
+        ...(annotations === true ? { annotations: {} } : annotations ? { toolAnnotations: annotations.writeTools, toolAnnotationNotes: annotations.notes } : {}),
         audit: { ...opts.audit, onProgress: (p) => onProgress(p) },
       }),
     preview: (prepared) => previewChanges(prepared),
@@ -66,13 +73,14 @@ export function engineFromFix(
 
 /** The online check as lines for the Scopes step: what each provider said, findings first. */
 async function onlineLines(prepared: PreparedFix, trust: Map<string, TrustLevel>, env: Readonly<Record<string, string | undefined>>): Promise<OnlineLine[]> {
-  const [{ checkOnline }, { currentTrust }] = await Promise.all([import('../app/online.js'), import('../core/policy.js')]);
+  const [{ checkOnline }, { currentTrust, serverKey }] = await Promise.all([import('../app/online.js'), import('../core/policy.js')]);
   const { details, report } = prepared;
   const result = await checkOnline(details, {
     env,
     trustOf: (s) => {
       const server = details.servers.find((x) => x.name === s.name && x.client === s.client && x.file === s.file);
-      return trust.get(s.name) ?? (server ? currentTrust(server, report.findings) : undefined);
+      const key = serverKey(s);
+      return trust.get(key) ?? prepared.trust.get(key) ?? (server ? currentTrust(server, report.findings) : undefined);
     },
   });
   const lines: OnlineLine[] = [
@@ -140,15 +148,18 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
     dispatch({ type: 'failed', message: err instanceof Error ? err.message : String(err), code: exitCodeFor(err) });
   };
 
+  /** Tool annotations read so far, by the trust choices they were read for: each set is read once. */
+  const annotationsRead = new Map<string, NonNullable<PreparedFix['toolAnnotations']>>();
+
   const planFor = async (levels: Record<string, Level>, trust: Record<string, TrustLevel> = {}, off: string[] = [], annotations = false): Promise<PreparedFix> => {
-    const key =
-      levelsKey(levels) +
-      (Object.keys(trust).length ? JSON.stringify(Object.entries(trust).sort()) : '') +
-      (off.length ? JSON.stringify([...off].sort()) : '') +
-      (annotations ? ' annotations' : '');
+    const trustKey = Object.keys(trust).length ? JSON.stringify(Object.entries(trust).sort()) : '';
+    const key = levelsKey(levels) + trustKey + (off.length ? JSON.stringify([...off].sort()) : '') + (annotations ? ' annotations' : '');
     let prepared = plans.get(key);
     if (!prepared) {
-      prepared = await engine.prepare(new Map(Object.entries(levels)), () => {}, new Map(Object.entries(trust)), new Set(off), annotations);
+      // Another toggle or level set is planned again, but the servers are not started again.
+      const read = annotations ? annotationsRead.get(trustKey) : undefined;
+      prepared = await engine.prepare(new Map(Object.entries(levels)), () => {}, new Map(Object.entries(trust)), new Set(off), read ?? annotations);
+      if (annotations && !read && prepared.toolAnnotations) annotationsRead.set(trustKey, prepared.toolAnnotations);
       plans.set(key, prepared);
     }
     return prepared;
@@ -174,9 +185,9 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
           engine
             .scan(onProgress)
             .then(async (scanned) => {
-              dispatch({ type: 'servers-ready', data: scanData(scanned.report, engine.view) });
+              dispatch({ type: 'servers-ready', data: scanData(scanned.report, engine.view, engine.policy) });
               const prepared = await engine.prepare(undefined, onProgress, undefined, undefined, undefined, scanned);
-              const data = wizardData(prepared, engine.view);
+              const data = wizardData(prepared, engine.view, engine.policy);
               plans.set(levelsKey(recommendedLevels(data)), prepared);
               dispatch({ type: 'scan-done', data });
             })

@@ -50,7 +50,11 @@ export interface ServerView {
   transport: Transport;
   /** `npx -y @pkg@1.2.3` or the URL, secrets masked. */
   launch: string;
-  declared: { client: ClientKind; scope: Scope; file: string; line: number }[];
+  /**
+   * Each declaration: `key` is its identity (`annotationKey`: absolute file, client, name), which
+   * trust choices are keyed by; `recorded`, the level the team policy records for it.
+   */
+  declared: { client: ClientKind; scope: Scope; file: string; line: number; key: string; recorded?: TrustLevel }[];
   envKeys: string[];
   headerKeys: string[];
   secrets: { masked: string; provider: string; kind: string; fingerprint: string; key?: string }[];
@@ -87,7 +91,7 @@ export interface ProviderGuide {
 
 /** A local least-privilege change the plan makes for the trust levels chosen; the user may turn it off. */
 export interface LocalChange {
-  /** `localChangeKey(kind, server)`. */
+  /** `localChangeKey(kind, file, client, server)`. */
   key: string;
   server: string;
   /** What it does, in a few words (`pin @pkg@1.2.3`, `read-only: GITHUB_READ_ONLY=1`). */
@@ -239,7 +243,7 @@ export type WizardEvent =
 
 export type Effect =
   | { type: 'start-scan' }
-  /** `trust`: the user's changes to the suggested levels, by server name (they go into the policy). */
+  /** `trust`: the user's changes to the suggested levels, by declaration key (they go into the policy). */
   /** The local changes the plan makes for these choices (for the Scopes step). */
   | { type: 'local-changes'; levels: Record<string, Level>; trust: Record<string, TrustLevel>; annotations: boolean }
   /** Each token sent to its own provider, read-only (the user asked for it). */

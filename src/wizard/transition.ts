@@ -255,12 +255,21 @@ function command(state: WizardState, cmd: Command): Transition {
   }
 }
 
-/** The levels the user changed, by server name: what the policy records instead of the suggestion. */
+/**
+ * The levels the user changed, by declaration (`annotationKey`): what the plan and the policy use
+ * instead of the suggestion. A row stands for every declaration of its name and launch line, so a
+ * change applies to each of them; a row suggested from the team policy also gives its level to the
+ * declarations the policy does not record, so the plan follows what the row shows.
+ */
 export function trustChanges(state: { data: WizardData; trust: Record<string, TrustLevel> }): Record<string, TrustLevel> {
   const out: Record<string, TrustLevel> = {};
   for (const s of state.data.servers) {
     const chosen = state.trust[s.id];
-    if (chosen && chosen !== s.trust.suggested) out[s.name] = chosen;
+    if (!chosen) continue;
+    const fromPolicy = s.declared.some((d) => d.recorded);
+    for (const d of s.declared) {
+      if (chosen !== s.trust.suggested || (fromPolicy && !d.recorded)) out[d.key] = chosen;
+    }
   }
   return out;
 }

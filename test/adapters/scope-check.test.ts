@@ -15,6 +15,7 @@ import {
   checkStripe,
   type ScopeCheckResult,
 } from '../../src/adapters/scope-check.js';
+import { selfHostedSetting } from '../../src/adapters/scope-check.js';
 import { fakeToken } from '../helpers/tokens.js';
 
 const GITHUB = fakeToken('github-classic', 'scope-check');
@@ -346,5 +347,21 @@ describe('which tokens are checked', () => {
     expect(checkFor('stripe', 'restricted-key', STRIPE)).toBe('stripe');
     expect(checkFor('huggingface', 'org-token', fakeToken('huggingface-org', 'x'))).toBeUndefined();
     expect(checkFor('linear', 'api-key', fakeToken('linear', 'x'))).toBeUndefined();
+  });
+});
+
+describe('selfHostedSetting', () => {
+  const srv = (env: Record<string, string>, args: string[] = []) => ({ env: Object.entries(env).map(([key, value]) => ({ key, value: { value } })), args: args.map((value) => ({ value })) });
+  test('the public hosts and an empty setting are the default; another host, or one that cannot be told, is not', () => {
+    expect(selfHostedSetting('github', srv({ GITHUB_HOST: 'github.com' }))).toBeUndefined();
+    expect(selfHostedSetting('github', srv({ GITHUB_HOST: 'https://github.com/' }))).toBeUndefined();
+    expect(selfHostedSetting('github', srv({ GITHUB_HOST: '' }))).toBeUndefined();
+    expect(selfHostedSetting('gitlab', srv({ GITLAB_API_URL: 'https://gitlab.com/api/v4' }))).toBeUndefined();
+    expect(selfHostedSetting('github', srv({ GITHUB_HOST: 'ghe.example' }))).toBe('GITHUB_HOST=ghe.example');
+    expect(selfHostedSetting('github', srv({ GITHUB_HOST: '${GHE_HOST}' }))).toBe('GITHUB_HOST set to a host that cannot be told');
+    expect(selfHostedSetting('gitlab', srv({ GITLAB_URL: 'http://10.0.0.5:8080' }))).toBe('GITLAB_URL=10.0.0.5');
+    expect(selfHostedSetting('github', srv({}, ['stdio', '--gh-host=https://acme.ghe.com']))).toBe('--gh-host=acme.ghe.com');
+    // Other providers have no self-hosted setting here.
+    expect(selfHostedSetting('slack', srv({ GITHUB_HOST: 'ghe.example' }))).toBeUndefined();
   });
 });

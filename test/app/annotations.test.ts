@@ -84,3 +84,61 @@ describe('tool annotations', () => {
     expect(prepared.plan.actions.filter((a) => a.kind === 'set-permissions')).toEqual([]);
   });
 });
+
+const COUNTED = resolve(__dirname, '../fixtures/mcp-server/counted.mjs');
+
+describe('which servers are started for their annotations', () => {
+  test('only servers whose client uses the rules, not turned off, not another project’s; one start per launch line', async () => {
+    const { home, workspace, host } = setup({});
+    const marks = join(home, 'starts.txt');
+    const line = (tag: string) => ({ command: process.execPath, args: [COUNTED, marks, tag] });
+    const write = (rel: string, body: unknown) => {
+      mkdirSync(join(home, rel, '..'), { recursive: true });
+      writeFileSync(join(home, rel), JSON.stringify(body, null, 2));
+    };
+    // The same launch line in Gemini and Claude Code (user): started once, both get its rules.
+    write('.gemini/settings.json', { mcpServers: { shared: line('shared') } });
+    write('.claude.json', {
+      mcpServers: { shared: line('shared') },
+      projects: { [join(home, 'elsewhere')]: { mcpServers: { other: line('other') } } },
+    });
+    // Cursor has no rules that use annotations; a disabled Cline server is not started.
+    write('.cursor/mcp.json', { mcpServers: { cur: line('cur') } });
+    write('.cline/data/settings/cline_mcp_settings.json', { mcpServers: { off: { ...line('off'), disabled: true } } });
+    const progress: string[] = [];
+    const prepared = await prepareFix(
+      { fs: nodeFs, workspacePort: noWorkspace, openStore: async () => new MemorySecretStore() },
+      {
+        audit: { host, workspace, noHome: false, configs: [], failOn: 'high', ignore: [], version: 'test' },
+        annotations: { timeoutMs: 20_000, onProgress: (name) => progress.push(name) },
+      },
+    );
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(marks, 'utf8').split('\n').filter(Boolean)).toEqual(['shared']);
+    expect(progress).toEqual(['shared']);
+    expect([...prepared.toolAnnotations!.writeTools.values()]).toEqual([['create_item'], ['create_item']]);
+    // One tool with an unusual name may write: no rule can name it, and the plan says so (per server).
+    const unusual = prepared.plan.leftOver.filter((l) => l.rule === 'tool-annotations' && /unusual names/.test(l.why));
+    expect(unusual.map((l) => l.server)).toEqual(['shared', 'shared']);
+    expect(unusual[0]!.why).toMatch(/^1 tool with unusual names could not be given rules: .*disable the server if it is untrusted$/);
+  });
+
+  test('annotations read before are planned from without starting anything', async () => {
+    const { home, workspace, host } = setup({});
+    const marks = join(home, 'starts.txt');
+    writeFileSync(join(home, '.claude.json'), JSON.stringify({ mcpServers: { things: { command: process.execPath, args: [COUNTED, marks] } } }));
+    const deps = { fs: nodeFs, workspacePort: noWorkspace, openStore: async () => new MemorySecretStore() };
+    const audit = { host, workspace, noHome: false, configs: [], failOn: 'high' as const, ignore: [], version: 'test' };
+    const first = await prepareFix(deps, { audit, annotations: { timeoutMs: 20_000 } });
+    const again = await prepareFix(deps, {
+      audit,
+      annotations: { timeoutMs: 20_000 },
+      toolAnnotations: first.toolAnnotations!.writeTools,
+      toolAnnotationNotes: first.toolAnnotations!.notes,
+    });
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(marks, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+    expect(again.plan.actions).toEqual(first.plan.actions);
+    expect(again.plan.leftOver).toEqual(first.plan.leftOver);
+  });
+});

@@ -52,30 +52,45 @@ const servers = (key: string, s: Record<string, unknown>) => JSON.stringify({ [k
 const fsServer = (...roots: string[]) => ({ command: 'npx', args: ['-y', FS, ...roots] });
 
 describe('planning narrower roots', () => {
-  test('a user config: `~`, `/` and the home path each become the workspace’s absolute path', async () => {
+  test('a Claude Code local config: `~`, `/` and the home path each become the workspace’s absolute path', async () => {
     const m = machine();
-    write(join(m.home, '.cursor/mcp.json'), servers('mcpServers', { a: fsServer('~'), b: fsServer('/'), c: fsServer(m.home) }));
+    write(join(m.home, '.claude.json'), JSON.stringify({ projects: { [m.workspace]: { mcpServers: { a: fsServer('~'), b: fsServer('/'), c: fsServer(m.home) } } } }, null, 2));
     const { narrow } = await planOn(m);
     expect(narrow.map((a) => [a.server, a.roots, a.to])).toEqual([
       ['a', ['~'], m.workspace],
       ['b', ['/'], m.workspace],
       ['c', [m.home], m.workspace],
     ]);
-    expect(narrow[0]).toMatchObject({ file: join(m.home, '.cursor/mcp.json'), client: 'cursor', serverPath: ['mcpServers', 'a'] });
+    expect(narrow[0]).toMatchObject({ file: join(m.home, '.claude.json'), client: 'claude-code', serverPath: ['projects', m.workspace, 'mcpServers', 'a'] });
+  });
+
+  test('a user config serves every project: never this workspace’s path; ${workspaceFolder} where the client has it, else a note', async () => {
+    const m = machine();
+    write(join(m.home, '.cursor/mcp.json'), servers('mcpServers', { cur: fsServer('~') }));
+    write(join(m.home, '.gemini/settings.json'), servers('mcpServers', { gem: fsServer('/') }));
+    write(join(m.home, '.claude.json'), servers('mcpServers', { cc: fsServer('~') }));
+    const { plan, narrow } = await planOn(m);
+    expect(narrow.map((a) => [a.client, a.server, a.to])).toEqual([['cursor', 'cur', '${workspaceFolder}']]);
+    expect(JSON.stringify(plan.actions)).not.toContain(m.workspace);
+    const notes = plan.leftOver.filter((l) => l.rule === 'broad-filesystem-access');
+    expect(notes.map((l) => l.server).sort()).toEqual(['cc', 'gem']);
+    for (const l of notes) expect(l.why).toMatch(/serves every project/);
   });
 
   test('a committed project config gets a path relative to the workspace, never this machine’s', async () => {
     const m = machine();
     write(join(m.workspace, '.mcp.json'), servers('mcpServers', { files: fsServer('/') }));
     write(join(m.workspace, '.vscode/mcp.json'), servers('servers', { files: { type: 'stdio', ...fsServer('~') } }));
+    write(join(m.workspace, '.cursor/mcp.json'), servers('mcpServers', { files: fsServer('~') }));
     const { narrow } = await planOn(m);
     expect(narrow.map((a) => [a.client, a.to])).toEqual(
       expect.arrayContaining([
         ['claude-code', '.'],
         ['vscode', '${workspaceFolder}'],
+        ['cursor', '${workspaceFolder}'],
       ]),
     );
-    expect(narrow).toHaveLength(2);
+    expect(narrow).toHaveLength(3);
     for (const a of narrow) expect(a.to).not.toContain(m.root);
   });
 
@@ -136,8 +151,28 @@ describe('planning narrower roots', () => {
     expect(report.findings.filter((f) => f.rule === 'broad-filesystem-access')).toHaveLength(3);
     const leftOver: Plan['leftOver'] = [];
     const actions = narrowRoots(servers, report, { workspace, home, platform: 'win32' }, () => true, leftOver);
-    expect(actions).toEqual([expect.objectContaining({ server: 'a', roots: ['C:\\', '%USERPROFILE%'], to: workspace })]);
+    expect(actions).toEqual([expect.objectContaining({ server: 'a', roots: ['C:\\', '%USERPROFILE%'], to: '${workspaceFolder}' })]);
     expect(leftOver).toEqual([expect.objectContaining({ server: 'b', why: expect.stringContaining('D:\\ does not hold') })]);
+  });
+
+  test('a server that only has "filesystem" in its name is not narrowed, and an option’s value is never taken for a root', async () => {
+    const m = machine();
+    write(
+      join(m.home, '.claude.json'),
+      JSON.stringify({ projects: { [m.workspace]: { mcpServers: { 'filesystem-tools': { command: 'uvx', args: ['some-tool==1.0', '--cache-dir', '~', '--root', '/'] } } } } }),
+    );
+    const { report, plan, narrow } = await planOn(m);
+    expect(narrow).toEqual([]);
+    expect(plan.leftOver.filter((l) => l.rule === 'broad-filesystem-access')).toEqual([]);
+    // The audit still looks at servers named like a filesystem server, but only at their positional arguments.
+    expect(report.findings.filter((f) => f.rule === 'broad-filesystem-access')).toEqual([]);
+  });
+
+  test('the filesystem server’s roots are its positional arguments after what npx runs, not npx’s own', async () => {
+    const m = machine();
+    write(join(m.workspace, '.mcp.json'), servers('mcpServers', { files: { command: 'npx', args: ['-y', '-p', FS, 'mcp-server-filesystem', '~'] } }));
+    const { narrow } = await planOn(m);
+    expect(narrow.map((a) => [a.roots, a.rootPaths])).toEqual([[['~'], [['mcpServers', 'files', 'args', 4]]]]);
   });
 
   test('containers are left alone: their roots are paths inside the container', async () => {
@@ -160,9 +195,9 @@ describe('planning narrower roots', () => {
 
   test('the plan line, the wizard label and its why name the roots and the workspace', async () => {
     const m = machine();
-    write(join(m.home, '.cursor/mcp.json'), servers('mcpServers', { files: fsServer('/') }));
+    write(join(m.home, '.claude.json'), JSON.stringify({ projects: { [m.workspace]: { mcpServers: { files: fsServer('/') } } } }));
     const { narrow } = await planOn(m);
-    expect(describeAction(narrow[0]!, [], { color: false, width: 200, home: m.home, workspace: m.workspace })).toBe('roots       "files" in ~/.cursor/mcp.json: / → ~/ws');
+    expect(describeAction(narrow[0]!, [], { color: false, width: 200, home: m.home, workspace: m.workspace })).toBe('roots       "files" in ~/.claude.json: / → ~/ws');
     expect(actionLabel(narrow[0]!, { home: m.home, workspace: m.workspace })).toBe('roots "files": / → ~/ws');
     expect(localActionWhy(narrow[0]!)).toMatch(/everything under \/; the workspace/);
   });
@@ -185,7 +220,7 @@ describe('applying narrower roots', () => {
     write(file, text);
     const { narrow } = await planOn(m);
     const change = await computeNarrowRoots(narrow[0]!);
-    expect(change.after).toBe(text.replace('"~"', JSON.stringify(m.workspace)));
+    expect(change.after).toBe(text.replace('"~"', JSON.stringify('${workspaceFolder}')));
   });
 
   test('two broad roots: the first becomes the workspace, the second goes', async () => {
@@ -195,18 +230,18 @@ describe('applying narrower roots', () => {
     const { narrow } = await planOn(m);
     expect(narrow[0]!.roots).toEqual(['~', '/']);
     const change = await computeNarrowRoots(narrow[0]!);
-    expect(JSON.parse(change.after).mcpServers.files.args).toEqual(['-y', FS, m.workspace]);
+    expect(JSON.parse(change.after).mcpServers.files.args).toEqual(['-y', FS, '${workspaceFolder}']);
   });
 
-  test('TOML (Codex): the root is replaced in place, comments kept', async () => {
+  test('TOML (Codex project config): the root is replaced in place, comments kept', async () => {
     const m = machine();
-    const file = join(m.home, '.codex/config.toml');
+    const file = join(m.workspace, '.codex/config.toml');
     const toml = `# servers\n[mcp_servers.files]\ncommand = "npx"\nargs = ["-y", "${FS}", "/"] # whole disk\n`;
     write(file, toml);
     const { narrow } = await planOn(m);
-    expect(narrow).toEqual([expect.objectContaining({ client: 'codex', roots: ['/'], to: m.workspace })]);
+    expect(narrow).toEqual([expect.objectContaining({ client: 'codex', roots: ['/'], to: '.' })]);
     const change = await computeNarrowRoots(narrow[0]!);
-    expect(change.after).toBe(toml.replace('"/"', JSON.stringify(m.workspace)));
+    expect(change.after).toBe(toml.replace('"/"', '"."'));
   });
 
   test('idempotent: once written, nothing is planned and the action changes nothing', async () => {
@@ -219,6 +254,30 @@ describe('applying narrower roots', () => {
     expect((await planOn(m)).narrow).toEqual([]);
     const again = await computeNarrowRoots(narrow[0]!);
     expect(again.after).toBe(again.before);
+  });
+
+  test('an argument that follows an option is neither replaced nor dropped, even when it holds the root or the workspace', async () => {
+    const m = machine();
+    const file = join(m.workspace, '.mcp.json');
+    write(file, servers('mcpServers', { files: fsServer('/') }));
+    const { narrow } = await planOn(m);
+    // Edited since the audit: the root moved behind an option, and an option now holds `.`.
+    writeFileSync(file, servers('mcpServers', { files: { command: 'npx', args: ['-y', FS, '/', '--log', '.', '--root', '/'] } }));
+    const change = await computeNarrowRoots(narrow[0]!);
+    expect(JSON.parse(change.after).mcpServers.files.args).toEqual(['-y', FS, '.', '--log', '.', '--root', '/']);
+  });
+
+  test('a root the audit saw elsewhere is not touched; behind the launcher it is found one place later', async () => {
+    const m = machine();
+    const file = join(m.workspace, '.mcp.json');
+    write(file, servers('mcpServers', { files: fsServer('/') }));
+    const { narrow } = await planOn(m);
+    writeFileSync(file, servers('mcpServers', { files: fsServer(m.workspace, '/') }));
+    const moved = await computeNarrowRoots(narrow[0]!);
+    expect(moved.after).toBe(moved.before);
+    writeFileSync(file, servers('mcpServers', { files: { command: 'mcp-harden-launch', args: ['npx', '-y', FS, '/'] } }));
+    const launched = await computeNarrowRoots(narrow[0]!);
+    expect(JSON.parse(launched.after).mcpServers.files.args).toEqual(['npx', '-y', FS, '.']);
   });
 
   test('a server moved since the audit is refused, not guessed at', async () => {

@@ -288,3 +288,49 @@ describe('into the report', () => {
     expect(report.findings.some((f) => f.rule === 'token-scope-exceeds-trust')).toBe(false);
   });
 });
+
+describe('self-hosted instances', () => {
+  test('a token of a server set to a self-hosted GitHub or GitLab is not sent to the public service', async () => {
+    // Any request would go to the public host: none may be made.
+    const calls: string[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (url: string | URL) => {
+      calls.push(String(url));
+      throw new Error('no network in tests');
+    }) as typeof fetch;
+    try {
+      const { details } = await scanned({
+        'ws/.mcp.json': mcpJson({
+          ghe: { command: 'github-mcp-server', args: ['stdio'], env: { GITHUB_PERSONAL_ACCESS_TOKEN: GH, GITHUB_HOST: 'https://ghe.example.com' } },
+          gl: { command: 'npx', args: ['g@1'], env: { GITLAB_PERSONAL_ACCESS_TOKEN: GITLAB, GITLAB_API_URL: 'https://gitlab.example.com/api/v4' } },
+          flag: { command: 'github-mcp-server', args: ['stdio', '--gh-host', 'ghe.example.org'], env: { GITHUB_PERSONAL_ACCESS_TOKEN: GH_READ } },
+        }),
+      });
+      const r = await checkOnline(details, { env: {}, trustOf: trust({}) });
+      printed.push(JSON.stringify(r));
+      expect(calls).toEqual([]);
+      expect(r.checked).toBe(0);
+      expect(r.notes).toEqual([
+        expect.stringMatching(/ghp_…\(40\).*self-hosted \(GITHUB_HOST=ghe\.example\.com in "ghe"\): not checked/),
+        expect.stringMatching(/glpat-.*self-hosted \(GITLAB_API_URL=gitlab\.example\.com in "gl"\): not checked/),
+        expect.stringMatching(/self-hosted \(--gh-host=ghe\.example\.org in "flag"\): not checked/),
+      ]);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+
+  test('the public host named explicitly is checked as usual, and so is a self-hosted token when the check is pointed at its instance', async () => {
+    const gh = await provider((token) => (token === GH ? { status: 200, headers: { 'x-oauth-scopes': 'read:org' } } : { status: 401 }));
+    const { details } = await scanned({
+      'ws/.mcp.json': mcpJson({
+        pub: { command: 'github-mcp-server', args: ['stdio'], env: { GITHUB_PERSONAL_ACCESS_TOKEN: GH_READ, GITHUB_HOST: 'github.com' } },
+        ghe: { command: 'github-mcp-server', args: ['stdio'], env: { GITHUB_PERSONAL_ACCESS_TOKEN: GH, GITHUB_HOST: 'ghe.example.com' } },
+      }),
+    });
+    const r = await checkOnline(details, { env: { MCP_HARDEN_GITHUB_API_URL: gh.base }, trustOf: trust({}) });
+    expect(r.checked).toBe(2);
+    expect(gh.seen).toHaveLength(2);
+    expect(r.notes.filter((n) => n.includes('self-hosted'))).toEqual([]);
+  });
+});

@@ -12,6 +12,7 @@ import { CATALOG } from '../../src/core/catalog/entries.js';
 import type { Action } from '../../src/core/plan.js';
 import type { TrustLevel } from '../../src/core/trust.js';
 import { noWorkspace } from '../helpers/workspace.js';
+import { trustByName } from '../helpers/trust.js';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -39,7 +40,7 @@ async function planFor(files: Record<string, string>, trust: Map<string, TrustLe
   };
   if (dirs.user) mkdirSync(join(home, '.claude'), { recursive: true });
   if (dirs.local) mkdirSync(join(workspace, '.claude'), { recursive: true });
-  const { plan } = planMigration(report, details, { workspace, home, platform: 'linux', launcherPath: '/l/mcp-harden-launch', trust, claudeSettings });
+  const { plan } = planMigration(report, details, { workspace, home, platform: 'linux', launcherPath: '/l/mcp-harden-launch', trust: trustByName(details.servers, trust), claudeSettings });
   const perms = plan.actions.filter((a): a is Extract<Action, { kind: 'set-permissions' }> => a.kind === 'set-permissions');
   return { home, workspace, plan, perms };
 }
@@ -61,6 +62,14 @@ describe('planning Claude Code permission rules', () => {
     expect(local?.deny).toContain('mcp__ghlocal__create_or_update_file');
     expect(local?.ask).toContain('mcp__ghproj__merge_pull_request');
     expect(local?.ask.some((r) => r.startsWith('mcp__ghlocal__'))).toBe(false);
+  });
+
+  test("local servers of another project get no rules in this workspace's settings, and no note", async () => {
+    const other = JSON.stringify({ projects: { '/some/other/project': { mcpServers: { ghother: gh } }, $WS: { mcpServers: { ghlocal: gh } } } });
+    const { perms, plan } = await planFor({ 'home/.claude.json': other }, new Map<string, TrustLevel>([['ghother', 'untrusted'], ['ghlocal', 'untrusted']]));
+    expect(perms.map((p) => p.servers)).toEqual([['ghlocal']]);
+    expect(perms[0]!.deny.some((r) => r.startsWith('mcp__ghother__'))).toBe(false);
+    expect(plan.leftOver.filter((l) => l.server === 'ghother')).toEqual([]);
   });
 
   test('trusted servers, servers with no write tools and other clients get no rules', async () => {

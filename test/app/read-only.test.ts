@@ -11,6 +11,7 @@ import { planMigration } from '../../src/app/plan.js';
 import type { Action } from '../../src/core/plan.js';
 import type { TrustLevel } from '../../src/core/trust.js';
 import { noWorkspace } from '../helpers/workspace.js';
+import { trustByName } from '../helpers/trust.js';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -30,7 +31,7 @@ async function planFor(files: Record<string, string>, trust?: Map<string, TrustL
   }
   const host = { platform: 'linux' as const, home, env: { HOME: home } };
   const { report, details } = await scan(nodeFs, noWorkspace, { host, workspace, noHome: false, configs: [], failOn: 'high', ignore: [], version: 'test' });
-  const { plan } = planMigration(report, details, { workspace, home, platform: 'linux', launcherPath: '/l/mcp-harden-launch', ...(trust ? { trust } : {}) });
+  const { plan } = planMigration(report, details, { workspace, home, platform: 'linux', launcherPath: '/l/mcp-harden-launch', ...(trust ? { trust: trustByName(details.servers, trust) } : {}) });
   return { home, plan, switches: plan.actions.filter((a): a is Extract<Action, { kind: 'set-read-only' }> => a.kind === 'set-read-only') };
 }
 

@@ -22,6 +22,8 @@ import { editConfig } from '../../src/core/edit/index.js';
 import type { Action } from '../../src/core/plan.js';
 import type { TrustLevel } from '../../src/core/trust.js';
 import { noWorkspace } from '../helpers/workspace.js';
+import { trustByName } from '../helpers/trust.js';
+import { annotationKey } from '../../src/app/plan.js';
 
 type ToolRules = Extract<Action, { kind: 'set-tool-rules' }>;
 
@@ -54,7 +56,7 @@ function world(files: Record<string, string>) {
 
 async function planIn(w: ReturnType<typeof world>, trust: Map<string, TrustLevel>) {
   const { report, details } = await scan(nodeFs, noWorkspace, w.audit);
-  const { plan } = planMigration(report, details, { workspace: w.workspace, home: w.home, platform: 'linux', launcherPath: '/l/mcp-harden-launch', trust });
+  const { plan } = planMigration(report, details, { workspace: w.workspace, home: w.home, platform: 'linux', launcherPath: '/l/mcp-harden-launch', trust: trustByName(details.servers, trust) });
   return { plan, rules: plan.actions.filter((a): a is ToolRules => a.kind === 'set-tool-rules') };
 }
 
@@ -145,16 +147,47 @@ describe('planning tool rules per client and trust level', () => {
     ]);
   });
 
-  test('trusted servers, servers the catalog does not know, and other clients get nothing', async () => {
+  test('trusted servers, servers the catalog does not know, and other clients get no list change', async () => {
     const { rules } = await planFor(
       {
-        [GEMINI]: json({ gh: { ...gh, trust: true }, mine: { command: 'my-own-server', trust: true } }),
-        [KIRO]: json({ gh2: { ...gh, autoApprove: ['create_issue'] } }),
+        [GEMINI]: json({ gh: { ...gh, trust: true } }),
+        [KIRO]: json({ gh2: { ...gh, autoApprove: ['create_issue'] }, mine: { command: 'my-own-server', autoApprove: ['do_it'] } }),
         '.cursor/mcp.json': json({ gh3: gh }),
       },
-      trustOf([['gh', 'trusted'], ['mine', 'untrusted'], ['gh2', 'trusted'], ['gh3', 'untrusted']]),
+      trustOf([['gh', 'trusted'], ['mine', 'limited'], ['gh2', 'trusted'], ['gh3', 'untrusted']]),
     );
     expect(rules).toEqual([]);
+  });
+
+  test('Gemini: trust:true of a limited or untrusted server goes even when its write tools are unknown; untrusted gets a note', async () => {
+    const { rules, plan, file } = await planFor(
+      { [GEMINI]: json({ mine: { command: 'my-own-server', trust: true }, other: { command: 'other-server', trust: true }, quiet: { command: 'quiet-server' } }) },
+      trustOf([['mine', 'untrusted'], ['other', 'limited'], ['quiet', 'untrusted']]),
+    );
+    expect(rules.map((r) => [r.server, r.set, r.add, r.remove])).toEqual([
+      ['mine', [{ field: 'trust', value: false }], [], []],
+      ['other', [{ field: 'trust', value: false }], [], []],
+    ]);
+    // Nobody knows which tools of the untrusted ones write: the user is told how to learn them.
+    expect(plan.leftOver.filter((l) => l.rule === 'tool-permissions')).toEqual([
+      { rule: 'tool-permissions', file: file(GEMINI), server: 'mine', why: expect.stringContaining('mcp-harden fix --annotations') },
+      { rule: 'tool-permissions', file: file(GEMINI), server: 'quiet', why: expect.stringContaining('mcp-harden fix --annotations') },
+    ]);
+  });
+
+  test('annotations that were read and name no write tool are an answer: no note', async () => {
+    const w = world({ [GEMINI]: json({ mine: { command: 'my-own-server', trust: true } }) });
+    const { report, details } = await scan(nodeFs, noWorkspace, w.audit);
+    const { plan } = planMigration(report, details, {
+      workspace: w.workspace,
+      home: w.home,
+      platform: 'linux',
+      launcherPath: '/l/mcp-harden-launch',
+      trust: trustByName(details.servers, trustOf([['mine', 'untrusted']])),
+      toolAnnotations: new Map([[annotationKey(details.servers[0]!), []]]),
+    });
+    expect(plan.actions.filter((a) => a.kind === 'set-tool-rules')).toEqual([expect.objectContaining({ server: 'mine', set: [{ field: 'trust', value: false }] })]);
+    expect(plan.leftOver.filter((l) => l.rule === 'tool-permissions')).toEqual([]);
   });
 });
 
@@ -227,7 +260,7 @@ describe('fix with tool rules', () => {
     const text = json({ gh: { ...gh, autoApprove: ['create_issue', 'get_me'] } });
     const w = world({ [KIRO]: text });
     const deps = { fs: nodeFs, workspacePort: noWorkspace, openStore: async () => new MemorySecretStore() };
-    const prepared = await prepareFix(deps, { audit: w.audit, trust: trustOf([['gh', 'untrusted']]) });
+    const prepared = await prepareFix(deps, { audit: w.audit, trust: trustOf([[annotationKey({ file: w.file(KIRO), client: 'kiro', name: 'gh' }), 'untrusted']]) });
     const changes = await previewChanges(prepared);
     const out = renderPlan(prepared.plan, prepared.secrets, changes, prepared.values, { color: false, width: 200, home: w.home, workspace: w.workspace });
     expect(out).toMatch(/tool rules {2}"gh" \(untrusted\) in ~\/\.kiro\/settings\/mcp\.json: disabledTools \+14, autoApprove -1/);
@@ -242,7 +275,7 @@ describe('fix with tool rules', () => {
     const w = world({ [GEMINI]: text });
     const store = new MemorySecretStore();
     const deps = { fs: nodeFs, workspacePort: noWorkspace, openStore: async () => store };
-    const opts = { audit: w.audit, trust: trustOf([['gh', 'limited']]) };
+    const opts = { audit: w.audit, trust: trustOf([[annotationKey({ file: w.file(GEMINI), client: 'gemini', name: 'gh' }), 'limited']]) };
     const prepared = await prepareFix(deps, opts);
     const only = { ...prepared, plan: { ...prepared.plan, actions: prepared.plan.actions.filter((a) => a.kind === 'set-tool-rules') } };
     expect(only.plan.actions).toHaveLength(1);

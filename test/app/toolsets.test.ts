@@ -14,6 +14,7 @@ import type { Action } from '../../src/core/plan.js';
 import type { TrustLevel } from '../../src/core/trust.js';
 import { actionLabel, localActionWhy } from '../../src/wizard/data.js';
 import { noWorkspace } from '../helpers/workspace.js';
+import { trustByName } from '../helpers/trust.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -35,7 +36,7 @@ async function planFor(files: Record<string, string>, trust?: Map<string, TrustL
   }
   const host = { platform: 'linux' as const, home, env: { HOME: home } };
   const { report, details } = await scan(nodeFs, noWorkspace, { host, workspace, noHome: false, configs: [], failOn: 'high', ignore: [], version: 'test' });
-  const { plan } = planMigration(report, details, { workspace, home, platform: 'linux', launcherPath: '/l/mcp-harden-launch', ...(trust ? { trust } : {}) });
+  const { plan } = planMigration(report, details, { workspace, home, platform: 'linux', launcherPath: '/l/mcp-harden-launch', ...(trust ? { trust: trustByName(details.servers, trust) } : {}) });
   return { root, home, workspace, plan, toolsets: plan.actions.filter((a): a is Toolsets => a.kind === 'set-toolsets') };
 }
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, test } from 'vitest';
-import { buildPolicy, checkPolicy, serializePolicy, validatePolicy, type Policy } from '../../src/core/policy.js';
+import { buildPolicy, checkPolicy, recordedTrust, serializePolicy, serverKey, validatePolicy, type Policy } from '../../src/core/policy.js';
 import { parseConfig } from '../../src/core/clients/index.js';
 import type { ConfigSource, Server } from '../../src/core/model.js';
 import { RULES } from '../../src/core/rules.js';
@@ -105,9 +105,34 @@ describe('building and checking', () => {
 
   test("the user's trust choice wins over the suggestion, and the ignore list is kept", () => {
     const ignore = [{ rule: 'unpinned-package' as const, reason: 'accepted' }];
-    const p = build(new Map([['notion', 'untrusted']]), { ignore });
+    const p = build(new Map([[serverKey(project[0]!), 'untrusted']]), { ignore });
     expect(p.servers![0]!.trust).toBe('untrusted');
     expect(p.ignore).toEqual(ignore);
+  });
+
+  test('a trust choice belongs to one declaration: a server of the same name in another file keeps its suggestion', () => {
+    const cursor = parseConfig(
+      { client: 'cursor', path: `${WS}/.cursor/mcp.json`, scope: 'project', format: 'json', role: 'servers', label: 'x' },
+      JSON.stringify({ mcpServers: { notion: { command: 'npx', args: ['-y', '@notionhq/notion-mcp-server@1.9.0'] } } }),
+    ).servers;
+    const p = buildPolicy({ workspace: WS, servers: [...project, ...cursor], findings: [], secrets: [], actions: [], trust: new Map([[serverKey(cursor[0]!), 'untrusted']]) });
+    expect(p.servers!.map((s) => [s.client, s.trust])).toEqual([
+      ['claude-code', build().servers![0]!.trust],
+      ['cursor', 'untrusted'],
+    ]);
+    expect(build().servers![0]!.trust).not.toBe('untrusted');
+  });
+
+  test('the levels a policy records are found by name, client and workspace-relative file, for project servers only', () => {
+    const policy: Policy = {
+      servers: [
+        { name: 'notion', client: 'claude-code', file: '.mcp.json', transport: 'stdio', trust: 'limited' },
+        { name: 'notion', client: 'cursor', file: '.mcp.json', transport: 'stdio', trust: 'untrusted' },
+        { name: 'mine', client: 'claude-code', file: '/home/u/.claude.json', transport: 'stdio', trust: 'untrusted' },
+      ],
+    };
+    expect([...recordedTrust(policy, [...project, ...user], WS)]).toEqual([[serverKey(project[0]!), 'limited']]);
+    expect(recordedTrust(undefined, project, WS).size).toBe(0);
   });
 
   test('a rebuilt policy keeps the maximum secret age, and the validator returns it', () => {
@@ -135,6 +160,48 @@ describe('building and checking', () => {
     expect(def.pin).toBe('@notionhq/notion-mcp-server@1.9.0');
     expect(def.args).toEqual(['-y', '@notionhq/notion-mcp-server@1.9.0', '--read-only']);
     expect(def.env).toEqual({ NOTION_TOKEN: 'keychain:mcp-harden/NOTION_TOKEN', NOTION_READ_ONLY: 'true' });
+  });
+
+  test('the roots narrowed and the tool groups chosen by the same run are in the policy it writes', () => {
+    const broad = servers(`${WS}/.mcp.json`, 'project', {
+      mcpServers: {
+        files: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem@2025.8.21', '/', '~', '/srv/data'] },
+        gh: { command: 'github-mcp-server', args: ['stdio'], env: { X: '1' } },
+        ghtoml: { command: 'github-mcp-server', args: ['stdio'] },
+      },
+    });
+    const at = (server: string) => ({ file: `${WS}/.mcp.json`, client: 'claude-code' as const, server, serverPath: ['mcpServers', server] });
+    const p = buildPolicy({
+      workspace: WS,
+      servers: broad,
+      findings: [],
+      secrets: [],
+      actions: [
+        { kind: 'narrow-roots', ...at('files'), roots: ['/', '~'], to: '.' },
+        { kind: 'set-toolsets', ...at('gh'), trust: 'limited', entry: 'github', env: 'GITHUB_TOOLSETS', value: 'context,repos', envPath: ['mcpServers', 'gh', 'env'] },
+        { kind: 'set-toolsets', ...at('ghtoml'), trust: 'limited', entry: 'github', env: 'GITHUB_TOOLSETS', value: 'context,repos', arg: '--toolsets=context,repos' },
+      ],
+    });
+    const def = (name: string) => p.servers!.find((s) => s.name === name)!;
+    // Both broad roots become the workspace once; a root the audit did not flag stays.
+    expect(def('files').args).toEqual(['-y', '@modelcontextprotocol/server-filesystem@2025.8.21', '.', '/srv/data']);
+    expect(def('gh').env).toEqual({ X: '1', GITHUB_TOOLSETS: 'context,repos' });
+    expect(def('ghtoml').args).toEqual(['stdio', '--toolsets=context,repos']);
+  });
+
+  test('narrowed roots are replaced in the policy where the audit saw them, not where an option holds the same path', () => {
+    const fs = servers(`${WS}/.mcp.json`, 'project', {
+      mcpServers: { files: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem@2025.8.21', '--log', '/', '/'] } },
+    });
+    const at = { file: `${WS}/.mcp.json`, client: 'claude-code' as const, server: 'files', serverPath: ['mcpServers', 'files'] };
+    const p = buildPolicy({
+      workspace: WS,
+      servers: fs,
+      findings: [],
+      secrets: [],
+      actions: [{ kind: 'narrow-roots', ...at, roots: ['/'], rootPaths: [['mcpServers', 'files', 'args', 4]], to: '.' }],
+    });
+    expect(p.servers![0]!.args).toEqual(['-y', '@modelcontextprotocol/server-filesystem@2025.8.21', '--log', '/', '.']);
   });
 
   test('a policy declaring more trust than the evidence supports is a violation; less is fine', () => {

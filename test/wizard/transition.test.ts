@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { initialState, recommendedLevels, type Command, type Effect, type WizardData, type WizardEvent, type WizardState } from '../../src/wizard/state.js';
-import { transition } from '../../src/wizard/transition.js';
+import { transition, trustChanges } from '../../src/wizard/transition.js';
 
-const server = (name: string, suggested: 'trusted' | 'limited' | 'untrusted') => ({
-  id: `${name}\0npx ${name}`,
+/** The identity key of a declaration, as the plan keys trust levels. */
+const keyOf = (name: string, file = '/h/.cursor/mcp.json', client = 'cursor') => `${file}\0${client}\0${name}`;
+
+const server = (name: string, suggested: 'trusted' | 'limited' | 'untrusted', launch = `npx ${name}`) => ({
+  id: `${name}\0${launch}`,
   name,
   clients: ['cursor' as const],
   scopes: ['user' as const],
   transport: 'stdio' as const,
-  launch: `npx ${name}`,
-  declared: [],
+  launch,
+  declared: [{ client: 'cursor' as const, scope: 'user' as const, file: '~/.cursor/mcp.json', line: 1, key: keyOf(name) }] as WizardData['servers'][number]['declared'],
   envKeys: [],
   headerKeys: [],
   secrets: [],
@@ -110,7 +113,7 @@ describe('transition', () => {
     const done = transition(waiting.state, { type: 'scan-done', data });
     expect(done.state).toMatchObject({ step: 'scopes', local: 'loading', data: { ready: true }, levels: recommendedLevels(data) });
     expect((done.state as Extract<WizardState, { step: 'scopes' }>).trust[data.servers[0]!.id]).toBe('limited');
-    expect(done.effects).toEqual([{ type: 'local-changes', levels: recommendedLevels(data), trust: { a: 'limited' }, annotations: false }]);
+    expect(done.effects).toEqual([{ type: 'local-changes', levels: recommendedLevels(data), trust: { [keyOf('a')]: 'limited' }, annotations: false }]);
     // Without a pending Enter, the plan only completes the data under the current step.
     const quiet = transition(trust, { type: 'scan-done', data });
     expect(quiet.state).toMatchObject({ step: 'trust', data: { ready: true } });
@@ -173,7 +176,31 @@ describe('transition', () => {
     expect(transition(scopes, { type: 'set-annotations', on: true }).state).toMatchObject({ annotations: true, local: 'loading' });
   });
 
-  it('a trust level the user changes travels, by server name, with the preview and apply effects', () => {
+  it('a changed row gives its level to each declaration it stands for, never to a row of the same name', () => {
+    const shared = { ...server('github', 'limited'), clients: ['cursor' as const, 'claude-code' as const] };
+    shared.declared = [...shared.declared, { client: 'claude-code', scope: 'project', file: '.mcp.json', line: 2, key: keyOf('github', '/w/.mcp.json', 'claude-code') }];
+    const gemini = { ...server('github', 'limited', 'github-mcp-server stdio --log-file=/tmp/x') };
+    gemini.declared = [{ client: 'gemini', scope: 'user', file: '~/.gemini/settings.json', line: 3, key: keyOf('github', '/h/.gemini/settings.json', 'gemini') }];
+    const rows = { ...data, servers: [shared, gemini] };
+    expect(trustChanges({ data: rows, trust: { [shared.id]: 'limited', [gemini.id]: 'limited' } })).toEqual({});
+    expect(trustChanges({ data: rows, trust: { [shared.id]: 'untrusted', [gemini.id]: 'limited' } })).toEqual({
+      [keyOf('github')]: 'untrusted',
+      [keyOf('github', '/w/.mcp.json', 'claude-code')]: 'untrusted',
+    });
+  });
+
+  it('a row suggested from the team policy: its level reaches the declarations the policy does not record; a change reaches all', () => {
+    const row = { ...server('github', 'limited'), declared: [] as WizardData['servers'][number]['declared'] };
+    row.declared = [
+      { client: 'claude-code', scope: 'project', file: '.mcp.json', line: 1, key: keyOf('github', '/w/.mcp.json', 'claude-code'), recorded: 'limited' },
+      { client: 'cursor', scope: 'user', file: '~/.cursor/mcp.json', line: 1, key: keyOf('github') },
+    ];
+    const rows = { ...data, servers: [row] };
+    expect(trustChanges({ data: rows, trust: { [row.id]: 'limited' } })).toEqual({ [keyOf('github')]: 'limited' });
+    expect(trustChanges({ data: rows, trust: { [row.id]: 'untrusted' } })).toEqual({ [keyOf('github', '/w/.mcp.json', 'claude-code')]: 'untrusted', [keyOf('github')]: 'untrusted' });
+  });
+
+  it('a trust level the user changes travels, by declaration, with the preview and apply effects', () => {
     const first = data.servers[0]!;
     const other = first.trust.suggested === 'untrusted' ? 'limited' : 'untrusted';
     const start = run(initialState, [{ type: 'init' }, { type: 'scan-done', data }, 'accept']).state;
@@ -181,7 +208,7 @@ describe('transition', () => {
     const changed = (start as Extract<WizardState, { step: 'trust' }>).trust;
     const state = { ...(start as Extract<WizardState, { step: 'trust' }>), trust: { ...changed, [first.id]: other } };
     const { effects } = run(state as WizardState, ['accept', 'accept', 'accept', 'accept']);
-    expect(effects.at(-1)).toMatchObject({ type: 'preview', trust: { [first.name]: other } });
+    expect(effects.at(-1)).toMatchObject({ type: 'preview', trust: { [first.declared[0]!.key]: other } });
   });
 
   it('cancelling at any step before Confirm emits no apply effect and exits 130', () => {

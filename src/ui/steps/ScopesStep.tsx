@@ -73,7 +73,8 @@ export default function ScopesStep({ local, off, annotations, online, providers,
         if (r.type === 'local') {
           const on = !off.includes(r.change.key);
           return (
-            <Box key={r.change.key} flexDirection="column">
+            // The row's place as well: two rows must never share a React key, even for one change.
+            <Box key={`local-${index}-${r.change.key}`} flexDirection="column">
               {index === firstLocal ? <Text bold wrap="truncate-end">On this machine (Space turns one off)</Text> : null}
               <Text wrap="truncate-end" inverse={at}>
                 {at ? '› ' : '  '}
@@ -83,7 +84,7 @@ export default function ScopesStep({ local, off, annotations, online, providers,
           );
         }
         return (
-          <Box key={r.guide.provider} flexDirection="column">
+          <Box key={`provider-${index}-${r.guide.provider}`} flexDirection="column">
             {index === firstProvider ? (
               <Text bold wrap="truncate-end">
                 At the provider {providers.length ? '(give each token only what its server needs)' : ''}
