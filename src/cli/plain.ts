@@ -94,7 +94,10 @@ async function ask(state: WizardState, p: PlainPrompts): Promise<Next> {
       for (const s of state.data.servers) {
         const t = s.trust;
         const pinned = t.pinned === null ? 'not a package' : t.pinned ? 'pinned' : 'not pinned';
-        p.print(`  ${label(s)}: ${state.trust[s.id]} (suggested ${t.suggested}: ${t.reason}; publisher ${t.publisher}; ${pinned}; ${t.transportNote}; ${t.secretsHeld} secrets)`);
+        const read = s.declared.flatMap((d) => (state.tools?.[d.key] ? [state.tools[d.key]!] : []));
+        const writes = [...new Set(read.flat())].sort();
+        const tools = read.length ? `; tools: ${writes.length ? `${writes.length} may write (${writes.join(', ')})` : 'all read-only'}, by their annotations` : '';
+        p.print(`  ${label(s)}: ${state.trust[s.id]} (suggested ${t.suggested}: ${t.reason}; publisher ${t.publisher}; ${pinned}; ${t.transportNote}; ${t.secretsHeld} secrets${tools})`);
       }
       const answer = await p.select({
         message: 'Trust',

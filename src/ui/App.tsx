@@ -71,7 +71,7 @@ export function Body({ state, width, height }: { state: WizardState; width: numb
     case 'servers':
       return <ServersStep servers={state.data.servers} trust={state.trust} cursor={state.cursor} details={state.details} width={width} height={height} />;
     case 'trust':
-      return <TrustStep servers={state.data.servers} trust={state.trust} cursor={state.cursor} width={width} height={height} />;
+      return <TrustStep servers={state.data.servers} trust={state.trust} {...(state.tools ? { tools: state.tools } : {})} cursor={state.cursor} width={width} height={height} />;
     case 'scopes':
       return (
         <ScopesStep

@@ -197,7 +197,13 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
       }
       case 'local-changes':
         planFor(effect.levels, effect.trust, [], effect.annotations)
-          .then((prepared) => dispatch({ type: 'local-ready', local: localChangesOf(prepared, engine.view) }))
+          .then((prepared) =>
+            dispatch({
+              type: 'local-ready',
+              local: localChangesOf(prepared, engine.view),
+              ...(prepared.toolAnnotations ? { tools: Object.fromEntries(prepared.toolAnnotations.writeTools) } : {}),
+            }),
+          )
           .catch((err) => fail(dispatch, err));
         return;
       case 'check-online':

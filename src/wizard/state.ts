@@ -189,6 +189,8 @@ interface Chosen {
   annotations: boolean;
   /** The online check of the tokens: not asked for, running, or its result. */
   online: null | 'checking' | OnlineLine[];
+  /** Write tools the servers named through their annotations, by declaration key, once read. */
+  tools?: Record<string, readonly string[]>;
   help: boolean;
 }
 
@@ -228,7 +230,7 @@ export type WizardEvent =
   | { type: 'scan-done'; data: WizardData }
   | { type: 'failed'; message: string; code: number }
   | { type: 'preview-ready'; preview: Preview }
-  | { type: 'local-ready'; local: LocalChange[] }
+  | { type: 'local-ready'; local: LocalChange[]; tools?: Record<string, readonly string[]> }
   | { type: 'online-ready'; lines: OnlineLine[] }
   | { type: 'apply-event'; event: ApplyEventView }
   | { type: 'apply-done'; summary: SummaryData }

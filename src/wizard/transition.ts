@@ -37,8 +37,8 @@ function cycleTrust(level: TrustLevel, dir: 1 | -1): TrustLevel {
 }
 
 /** Common part of every step after the scan: what the user chose so far. */
-function chosen(s: Chosen): Pick<Chosen, 'data' | 'trust' | 'levels' | 'localOff' | 'annotations' | 'online' | 'help'> {
-  return { data: s.data, trust: s.trust, levels: s.levels, localOff: s.localOff, annotations: s.annotations, online: s.online, help: false };
+function chosen(s: Chosen): Pick<Chosen, 'data' | 'trust' | 'levels' | 'localOff' | 'annotations' | 'online' | 'tools' | 'help'> {
+  return { data: s.data, trust: s.trust, levels: s.levels, localOff: s.localOff, annotations: s.annotations, online: s.online, ...(s.tools ? { tools: s.tools } : {}), help: false };
 }
 
 /** The Scopes step, with the plan's local changes for the trust chosen asked for. */
@@ -93,7 +93,8 @@ export function transition(state: WizardState, event: WizardEvent): Transition {
       if (state.step === 'summary' || state.step === 'cancelled') return stay(state);
       return stay({ step: 'error', message: event.message, code: event.code, help: false });
     case 'local-ready':
-      return state.step === 'scopes' && state.local === 'loading' ? stay({ ...state, local: event.local }) : stay(state);
+      if (state.step !== 'scopes' || state.local !== 'loading') return stay(state);
+      return stay({ ...state, local: event.local, ...(event.tools ? { tools: event.tools } : {}) });
     case 'online-ready':
       if (!('online' in state) || state.online !== 'checking') return stay(state);
       return stay({ ...state, online: event.lines } as WizardState);

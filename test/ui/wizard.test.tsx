@@ -87,6 +87,13 @@ describe('each step, from a real sandbox scan', () => {
     states.trust = step('back', 'down', 'accept');
     states.scopes = step('accept', { type: 'local-ready', local: localChangesOf(prepared, env.engine.view) });
     states.scopesProvider = step('down', 'down', 'down');
+    // Back on Trust once the tool annotations were read: the evidence says which tools may write.
+    const gh = data.servers.find((x) => x.name === 'github')!;
+    const back = transition(
+      transition({ ...(s as Extract<WizardState, { step: 'scopes' }>), local: 'loading' }, { type: 'local-ready', local: [], tools: { [gh.declared[0]!.key]: ['create_issue', 'merge_pull_request'] } }).state,
+      { type: 'command', command: 'back' },
+    ).state;
+    states.trustTools = { ...(back as Extract<WizardState, { step: 'trust' }>), cursor: data.servers.indexOf(gh) };
     states.files = step('accept');
     states.keychain = step('accept');
     states.diff = step('accept', { type: 'preview-ready', preview });
@@ -105,6 +112,7 @@ describe('each step, from a real sandbox scan', () => {
     ['details', /Declared in[\s\S]*Secrets \(masked\)[\s\S]*sha256:[0-9a-f]{12}[\s\S]*Findings/],
     ['trust', /Evidence for[\s\S]*publisher[\s\S]*pinned[\s\S]*transport[\s\S]*secrets/],
     ['scopes', /Allow \(Space\)[\s\S]*› \[ \] Read tool annotations[\s\S]*\[ \] Check each token with its provider[\s\S]*On this machine \(Space turns one off\)[\s\S]*\[x\] github\s+ask before its \d+ write tools[\s\S]*At the provider[\s\S]*GitHub\s+GITHUB_PERSONAL_ACCESS_TOKEN/],
+    ['trustTools', /Evidence for github[\s\S]*tools\s+2 may write, by their annotations: create_issue, merge_pull_request/],
     ['scopesProvider', /At the provider[\s\S]*› [\s\S]*create a narrower token[\s\S]*https:\/\//],
     ['files', /644 → 600[\s\S]*committed to git[\s\S]*mcp-harden rotate/],
     ['keychain', /\[2\] keychain\s+\S+/],

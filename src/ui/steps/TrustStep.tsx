@@ -7,17 +7,22 @@ import { useTheme } from '../theme.js';
 export interface Props {
   servers: ServerView[];
   trust: Record<string, TrustLevel>;
+  /** Write tools from the servers' annotations, by declaration key, once read (Scopes step). */
+  tools?: Record<string, readonly string[]>;
   cursor: number;
   width: number;
   height: number;
 }
 
-export default function TrustStep({ servers, trust, cursor, width, height }: Props) {
+export default function TrustStep({ servers, trust, tools, cursor, width, height }: Props) {
   const theme = useTheme();
   const name = Math.min(24, Math.max(12, Math.floor(width * 0.25)));
-  // Evidence of the selected server takes 6 rows, the intro 2.
-  const win = visibleWindow(servers.length, cursor, height - 9);
   const sel = servers[cursor];
+  // What its tool annotations said, when they were read for one of its declarations.
+  const read = sel ? sel.declared.flatMap((d) => (tools?.[d.key] ? [tools[d.key]!] : [])) : [];
+  const writes = [...new Set(read.flat())].sort();
+  // Evidence of the selected server takes 6 rows (7 with its tools), the intro 2.
+  const win = visibleWindow(servers.length, cursor, height - 9 - (read.length ? 1 : 0));
   return (
     <Box flexDirection="column" marginBottom={1}>
       <Text wrap="truncate-end">How much does each server get? ←→ changes the selected one.</Text>
@@ -47,6 +52,11 @@ export default function TrustStep({ servers, trust, cursor, width, height }: Pro
           <Text wrap="truncate-end">
             {'  '}secrets    {sel.trust.secretsHeld ? `${sel.trust.secretsHeld} (${sel.secrets.map((x) => x.masked).join(', ')})` : 'none'}
           </Text>
+          {read.length ? (
+            <Text wrap="truncate-end">
+              {'  '}tools      {writes.length ? `${writes.length} may write, by their annotations: ${writes.join(', ')}` : 'all read-only, by their annotations'}
+            </Text>
+          ) : null}
         </Box>
       ) : (
         <Text>No servers were found.</Text>
