@@ -82,6 +82,26 @@ export interface FileChange {
   expectHeaders?: { specs: string[]; headers: Record<string, string> };
 }
 
+type EditRead = Awaited<ReturnType<typeof readForEdit>>;
+
+/**
+ * A change of one file from what was read of it. null: the file does not exist yet and is created
+ * (its stamp's size -1 tells the apply step, and undo removes it).
+ */
+export function changeOf(file: string, read: EditRead | null, after: string, values: string[] = []): FileChange {
+  return {
+    file,
+    before: read?.text ?? '',
+    after,
+    stamp: read?.stamp ?? { size: -1, mtimeMs: 0, ino: 0, sha256: '' },
+    mode: read?.mode ?? 0o644,
+    uid: read?.uid ?? -1,
+    gid: read?.gid ?? -1,
+    bytes: read?.bytes ?? Buffer.alloc(0),
+    values,
+  };
+}
+
 const KEYCHAIN_KINDS = new Set<Action['kind']>(['store-secret', 'rewrite-config', 'remove-plaintext', 'delete-backup', 'remove-history-lines']);
 
 function actionFile(a: Action): string {
@@ -229,7 +249,7 @@ export async function computeRewrite(
     changes.push({ op: 'set-string-array', path: [...server.path, 'args'], value: [server.command.value, ...args] });
   }
   const after = changes.length ? editConfig(source.format, read.text, changes) : read.text;
-  return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values };
+  return changeOf(action.file, read, after, values);
 }
 
 /**
@@ -272,7 +292,7 @@ export async function computeReadOnly(action: Extract<Action, { kind: 'set-read-
     changes.push({ op: 'set-string-array', path: argsPath, value: [...server.args.map((a) => a.value), ...missing] });
   }
   const after = changes.length ? editConfig(source.format, read.text, changes) : read.text;
-  return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values: [] };
+  return changeOf(action.file, read, after);
 }
 
 /** A config read for a targeted edit, and the server at the action's path in it (refused if it moved). */
@@ -378,17 +398,7 @@ export async function computePermissions(action: Extract<Action, { kind: 'set-pe
   } else if (changes.length) {
     after = editConfig('json', base, changes);
   }
-  return {
-    file: action.file,
-    before,
-    after,
-    stamp: read?.stamp ?? { size: -1, mtimeMs: 0, ino: 0, sha256: '' },
-    mode: read?.mode ?? 0o644,
-    uid: read?.uid ?? -1,
-    gid: read?.gid ?? -1,
-    bytes: read?.bytes ?? Buffer.alloc(0),
-    values: [],
-  };
+  return changeOf(action.file, read ?? null, after);
 }
 
 /**
@@ -433,7 +443,7 @@ export async function computeToolRules(action: Extract<Action, { kind: 'set-tool
     changes.push({ op: 'set-boolean', path: [...action.serverPath, b.field], value: b.value });
   }
   const after = changes.length ? editConfig(source.format, read.text, changes) : read.text;
-  return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values: [] };
+  return changeOf(action.file, read, after);
 }
 
 /**
@@ -447,26 +457,15 @@ export async function computeAddServer(action: Extract<Action, { kind: 'add-serv
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const base = {
-    file: action.file,
-    before: read?.text ?? '',
-    // size -1 marks a file that does not exist yet (created, so undo removes it).
-    stamp: read?.stamp ?? { size: -1, mtimeMs: 0, ino: 0, sha256: '' },
-    mode: read?.mode ?? 0o644,
-    uid: read?.uid ?? -1,
-    gid: read?.gid ?? -1,
-    bytes: read?.bytes ?? Buffer.alloc(0),
-    values: [],
-  };
   if (!read || read.text.trim() === '') {
     let doc: unknown = action.definition;
     for (let i = action.serverPath.length - 1; i >= 0; i--) doc = { [String(action.serverPath[i])]: doc };
-    return { ...base, after: JSON.stringify(doc, null, 2) + '\n' };
+    return changeOf(action.file, read ?? null, JSON.stringify(doc, null, 2) + '\n');
   }
   const parsed = parseConfig(inferSource(action.file, read.text, action.client), read.text);
   if (parsed.error) throw new Error(`${action.file} does not parse (${parsed.error.message}); nothing was changed`);
-  if (parsed.servers.some((x) => x.name === action.server)) return { ...base, after: read.text };
-  return { ...base, after: editConfig('json', read.text, [{ op: 'set-object', path: action.serverPath, value: action.definition }]) };
+  if (parsed.servers.some((x) => x.name === action.server)) return changeOf(action.file, read, read.text);
+  return changeOf(action.file, read, editConfig('json', read.text, [{ op: 'set-object', path: action.serverPath, value: action.definition }]));
 }
 
 /** The keychain item a planned reference (`keychain:S/A` or `{{keychain:S/A}}`) names; null when it names none. */
@@ -496,17 +495,7 @@ export async function computeRemoval(action: Extract<Action, { kind: 'remove-pla
     const before = read?.text ?? '';
     const after = appendGitignore(before, action.entries);
     if (after === before) return null;
-    return {
-      file: action.gitignore,
-      before,
-      after,
-      stamp: read?.stamp ?? { size: -1, mtimeMs: 0, ino: 0, sha256: '' },
-      mode: read?.mode ?? 0o644,
-      uid: read?.uid ?? -1,
-      gid: read?.gid ?? -1,
-      bytes: read?.bytes ?? Buffer.alloc(0),
-      values: [],
-    };
+    return changeOf(action.gitignore, read ?? null, after);
   }
   const read = await readForEdit(action.file);
   const values: string[] = [];
@@ -537,7 +526,7 @@ export async function computeRemoval(action: Extract<Action, { kind: 'remove-pla
     if (!lines.size) return null;
     after = removeLines(read.text, [...lines]);
   }
-  return { file: action.file, before: read.text, after, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values };
+  return changeOf(action.file, read, after, values);
 }
 
 /** The actions that write files holding no secret (least privilege, the policy, onboarding). */
