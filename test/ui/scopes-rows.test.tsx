@@ -2,11 +2,11 @@
 // each turned off on its own, and no React key shared between them.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PreparedFix } from '../../src/app/fix.js';
-import type { Action } from '../../src/core/plan.js';
 import { localChangesOf } from '../../src/wizard/data.js';
 import { initialState, type Command, type WizardData, type WizardEvent, type WizardState } from '../../src/wizard/state.js';
 import { transition } from '../../src/wizard/transition.js';
 import { renderApp, type Rendered } from '../helpers/render.js';
+import { readOnly, view } from '../helpers/twin-servers.js';
 
 let mounted: Rendered[] = [];
 afterEach(() => {
@@ -15,19 +15,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const view = { home: '/h', workspace: '/h/ws' };
-const readOnly = (client: 'cursor' | 'gemini', file: string): Action => ({
-  kind: 'set-read-only',
-  file,
-  client,
-  server: 'github',
-  serverPath: ['mcpServers', 'github'],
-  trust: 'limited',
-  entry: 'github',
-  env: { GITHUB_READ_ONLY: '1' },
-  envPath: ['mcpServers', 'github', 'env'],
-  args: [],
-});
 const prepared = {
   plan: { workspace: view.workspace, actions: [readOnly('cursor', '/h/.cursor/mcp.json'), readOnly('gemini', '/h/.gemini/settings.json')], leftOver: [] },
 } as unknown as PreparedFix;

@@ -4,21 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { PreparedFix } from '../../src/app/fix.js';
 import { withoutLocalChanges, type Action } from '../../src/core/plan.js';
 import { localChangesOf } from '../../src/wizard/data.js';
+import { readOnly, view } from '../helpers/twin-servers.js';
 
-const view = { home: '/h', workspace: '/h/ws' };
-
-const readOnly = (client: 'cursor' | 'gemini', file: string): Action => ({
-  kind: 'set-read-only',
-  file,
-  client,
-  server: 'github',
-  serverPath: ['mcpServers', 'github'],
-  trust: 'limited',
-  entry: 'github',
-  env: { GITHUB_READ_ONLY: '1' },
-  envPath: ['mcpServers', 'github', 'env'],
-  args: [],
-});
 
 const actions: Action[] = [
   readOnly('cursor', '/h/.cursor/mcp.json'),
