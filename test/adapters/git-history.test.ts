@@ -193,7 +193,14 @@ describe('searchHistory', () => {
 
   it('stops on a timeout or a cancel and says the result is partial', async () => {
     for (let i = 0; i < 3; i++) commit(`c${i}`, { 'n.txt': `${i} ${token}\n` });
-    const timedOut = await searchHistory(repo, token, { timeoutMs: 1 });
+    // A git whose `log` is slow (the others are the real one), so the budget always runs out first.
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { env: isolatedEnv }).toString('utf8').trim();
+    const bin = join(tmp, 'slow-bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\nfor a in "$@"; do [ "$a" = log ] && sleep 5; done\nexec '${realGit}' "$@"\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    vi.stubEnv('PATH', bin + delimiter + (process.env.PATH ?? ''));
+    const timedOut = await searchHistory(repo, token, { timeoutMs: 200 });
     expect(timedOut.isRepo).toBe(true);
     expect(timedOut.note).toMatch(/stopped after .* partial/);
 
