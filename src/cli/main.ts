@@ -263,7 +263,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--client <kind>', 'the client kind of --config files, instead of guessing it').choices(CLIENT_KINDS))
     .option('--no-home', 'skip user-level client configs, backups and shell history')
     .option('--json', 'print one JSON document instead of the human report')
-    .option('--plain', 'the wizard as line-by-line questions instead of the full-screen view (screen readers, simple terminals)')
+    .option('--plain', 'the wizard, rotate and onboard as line-by-line questions instead of the full-screen view (screen readers, simple terminals)')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
@@ -511,8 +511,8 @@ Places searched: client configs, .env files, keychain items, client backups, she
 workspace's git history (read in this process: the value is never put in a command line). The new value
 is checked for shape (prefix, length, GitHub checksum) before anything changes. The switch is journaled
 like \`fix\`: \`mcp-harden undo RUN\` puts the old files and the old keychain value back.
-Exit codes: 0 rotated and every reference resolves · 1 a step failed or a copy of the old value is left ·
-2 usage · 10 keychain unavailable · 130 cancelled.`,
+Exit codes: 0 rotated and every reference resolves · 1 a step failed, a copy of the old value is left,
+or a VS Code input must be re-entered by hand · 2 usage · 10 keychain unavailable · 130 cancelled.`,
     )
     .action(async (name: string | undefined, opts: RotateCliFlags, cmd: Command) => {
       const { globals, workspace, host } = fixContext(cmd);
