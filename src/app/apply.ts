@@ -258,29 +258,18 @@ export async function computeRewrite(
  * its arguments.
  */
 export async function computePin(action: Extract<Action, { kind: 'pin-version' }>): Promise<FileChange> {
-  const read = await readForEdit(action.file);
-  const source = inferSource(action.file, read.text, action.client);
-  const parsed = parseConfig(source, read.text);
-  if (parsed.error) throw new Error(`${action.file} no longer parses (${parsed.error.message}); nothing was changed`);
-  const server = parsed.servers.find((s) => pathEq(s.path, action.serverPath));
-  if (!server) throw new Error(`server "${action.server}" is no longer in ${action.file}`);
+  const { server, change } = await serverAt(action);
   const ref = packageRef(server);
   const arg = ref && server.args.find((a) => pathEq(a.path, ref.at.path));
-  const base = { file: action.file, before: read.text, stamp: read.stamp, mode: read.mode, uid: read.uid, gid: read.gid, bytes: read.bytes, values: [] };
-  if (ref?.spec === action.to) return { ...base, after: read.text };
+  if (ref?.spec === action.to) return change([]);
   const next = arg && ref.spec === action.from ? replaceSpec(arg.value, action.from, action.to) : undefined;
   if (!arg || next === undefined) throw new Error(`server "${action.server}" no longer runs ${action.from}; ${action.file} was not changed`);
-  return { ...base, after: editConfig(source.format, read.text, [{ op: 'set-string', path: arg.path, value: next }]) };
+  return change([{ op: 'set-string', path: arg.path, value: next }]);
 }
 
 /** New text of a config after a set-read-only action, from the file as it is now. */
 export async function computeReadOnly(action: Extract<Action, { kind: 'set-read-only' }>): Promise<FileChange> {
-  const read = await readForEdit(action.file);
-  const source = inferSource(action.file, read.text, action.client);
-  const parsed = parseConfig(source, read.text);
-  if (parsed.error) throw new Error(`${action.file} no longer parses (${parsed.error.message}); nothing was changed`);
-  const server = parsed.servers.find((s) => pathEq(s.path, action.serverPath));
-  if (!server) throw new Error(`server "${action.server}" is no longer in ${action.file}`);
+  const { server, change } = await serverAt(action);
   const changes: ConfigChange[] = [];
   for (const [key, value] of Object.entries(action.env)) {
     if (server.env.find((e) => e.key === key)?.value.value !== value) changes.push({ op: 'set-string', path: [...action.envPath, key], value });
@@ -291,29 +280,21 @@ export async function computeReadOnly(action: Extract<Action, { kind: 'set-read-
     const argsPath = server.args[0] ? server.args[0].path.slice(0, -1) : [...action.serverPath, 'args'];
     changes.push({ op: 'set-string-array', path: argsPath, value: [...server.args.map((a) => a.value), ...missing] });
   }
-  const after = changes.length ? editConfig(source.format, read.text, changes) : read.text;
-  return changeOf(action.file, read, after);
+  return change(changes);
 }
 
-/** A config read for a targeted edit, and the server at the action's path in it (refused if it moved). */
-async function serverAt(action: { file: string; client: Server['client']; server: string; serverPath: DocPath }) {
+/**
+ * A config read for a targeted edit, and the server at the action's path in it (refused if it moved;
+ * with `sameName`, also if another server now stands at that path).
+ */
+async function serverAt(action: { file: string; client: Server['client']; server: string; serverPath: DocPath }, opts: { sameName?: boolean } = {}) {
   const read = await readForEdit(action.file);
   const source = inferSource(action.file, read.text, action.client);
   const parsed = parseConfig(source, read.text);
   if (parsed.error) throw new Error(`${action.file} no longer parses (${parsed.error.message}); nothing was changed`);
-  const server = parsed.servers.find((s) => pathEq(s.path, action.serverPath));
+  const server = parsed.servers.find((s) => pathEq(s.path, action.serverPath) && (!opts.sameName || s.name === action.server));
   if (!server) throw new Error(`server "${action.server}" is no longer in ${action.file}`);
-  const change = (changes: ConfigChange[]): FileChange => ({
-    file: action.file,
-    before: read.text,
-    after: changes.length ? editConfig(source.format, read.text, changes) : read.text,
-    stamp: read.stamp,
-    mode: read.mode,
-    uid: read.uid,
-    gid: read.gid,
-    bytes: read.bytes,
-    values: [],
-  });
+  const change = (changes: EditChange[]): FileChange => changeOf(action.file, read, changes.length ? editConfig(source.format, read.text, changes) : read.text);
   return { server, change };
 }
 
@@ -407,12 +388,7 @@ export async function computePermissions(action: Extract<Action, { kind: 'set-pe
  * stays, in its order), and the boolean fields set. Refused when the server entry moved or went.
  */
 export async function computeToolRules(action: Extract<Action, { kind: 'set-tool-rules' }>): Promise<FileChange> {
-  const read = await readForEdit(action.file);
-  const source = inferSource(action.file, read.text, action.client);
-  const parsed = parseConfig(source, read.text);
-  if (parsed.error) throw new Error(`${action.file} no longer parses (${parsed.error.message}); nothing was changed`);
-  const server = parsed.servers.find((s) => pathEq(s.path, action.serverPath) && s.name === action.server);
-  if (!server) throw new Error(`server "${action.server}" is no longer in ${action.file}`);
+  const { server, change } = await serverAt(action, { sameName: true });
   const lists = new Map<string, string[] | undefined>();
   const listOf = (field: string) => {
     if (!lists.has(field)) {
@@ -442,8 +418,7 @@ export async function computeToolRules(action: Extract<Action, { kind: 'set-tool
     if (b.field === 'trust' && server.toolSettings?.trust === b.value) continue;
     changes.push({ op: 'set-boolean', path: [...action.serverPath, b.field], value: b.value });
   }
-  const after = changes.length ? editConfig(source.format, read.text, changes) : read.text;
-  return changeOf(action.file, read, after);
+  return change(changes);
 }
 
 /**

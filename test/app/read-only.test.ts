@@ -1,17 +1,11 @@
 // Read-only switches for limited and untrusted servers, planned from the catalog and applied to
 // JSON and TOML configs with their formatting kept.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
-import { nodeFs } from '../../src/adapters/node-fs.js';
 import { computeReadOnly } from '../../src/app/apply.js';
-import { scan } from '../../src/app/audit.js';
-import { planMigration } from '../../src/app/plan.js';
 import type { Action } from '../../src/core/plan.js';
 import type { TrustLevel } from '../../src/core/trust.js';
-import { noWorkspace } from '../helpers/workspace.js';
-import { trustByName } from '../helpers/trust.js';
+import { planFiles } from '../helpers/workspace.js';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -19,19 +13,8 @@ afterAll(() => {
 });
 
 async function planFor(files: Record<string, string>, trust?: Map<string, TrustLevel>) {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-harden-ro-'));
+  const { root, home, plan } = await planFiles('mcp-harden-ro-', files, trust);
   roots.push(root);
-  const home = join(root, 'home');
-  const workspace = join(root, 'ws');
-  mkdirSync(workspace, { recursive: true });
-  mkdirSync(home, { recursive: true });
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  const host = { platform: 'linux' as const, home, env: { HOME: home } };
-  const { report, details } = await scan(nodeFs, noWorkspace, { host, workspace, noHome: false, configs: [], failOn: 'high', ignore: [], version: 'test' });
-  const { plan } = planMigration(report, details, { workspace, home, platform: 'linux', launcherPath: '/l/mcp-harden-launch', ...(trust ? { trust: trustByName(details.servers, trust) } : {}) });
   return { home, plan, switches: plan.actions.filter((a): a is Extract<Action, { kind: 'set-read-only' }> => a.kind === 'set-read-only') };
 }
 

@@ -1,20 +1,15 @@
 // The least tool groups for limited and untrusted servers whose catalog entry names them (GitHub's
 // GITHUB_TOOLSETS), planned from the trust level and applied to JSON and TOML configs.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { nodeFs } from '../../src/adapters/node-fs.js';
 import { computeReadOnly, computeToolsets } from '../../src/app/apply.js';
-import { scan } from '../../src/app/audit.js';
-import { planMigration } from '../../src/app/plan.js';
 import { describeAction } from '../../src/cli/output/plan.js';
 import { entryById } from '../../src/core/catalog/index.js';
 import type { Action } from '../../src/core/plan.js';
 import type { TrustLevel } from '../../src/core/trust.js';
 import { actionLabel, localActionWhy } from '../../src/wizard/data.js';
-import { noWorkspace } from '../helpers/workspace.js';
-import { trustByName } from '../helpers/trust.js';
+import { planFiles } from '../helpers/workspace.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -24,19 +19,8 @@ afterAll(() => {
 type Toolsets = Extract<Action, { kind: 'set-toolsets' }>;
 
 async function planFor(files: Record<string, string>, trust?: Map<string, TrustLevel>) {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-harden-toolsets-'));
+  const { root, home, workspace, plan } = await planFiles('mcp-harden-toolsets-', files, trust);
   dirs.push(root);
-  const home = join(root, 'home');
-  const workspace = join(root, 'ws');
-  mkdirSync(workspace, { recursive: true });
-  mkdirSync(home, { recursive: true });
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  const host = { platform: 'linux' as const, home, env: { HOME: home } };
-  const { report, details } = await scan(nodeFs, noWorkspace, { host, workspace, noHome: false, configs: [], failOn: 'high', ignore: [], version: 'test' });
-  const { plan } = planMigration(report, details, { workspace, home, platform: 'linux', launcherPath: '/l/mcp-harden-launch', ...(trust ? { trust: trustByName(details.servers, trust) } : {}) });
   return { root, home, workspace, plan, toolsets: plan.actions.filter((a): a is Toolsets => a.kind === 'set-toolsets') };
 }
 
