@@ -7,4 +7,5 @@ try {
 } catch {
   // An unwritable cache directory only costs speed.
 }
-await import('./main.js');
+const { main } = await import('./main.js');
+process.exitCode = await main(process.argv.slice(2));

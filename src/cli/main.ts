@@ -607,6 +607,3 @@ export async function main(argv: string[]): Promise<number> {
     return exitCodeFor(err);
   }
 }
-
-const code = await main(process.argv.slice(2));
-process.exitCode = code;

@@ -1,12 +1,12 @@
 // `mcp-harden exec -- CMD ARGS…` (the CLI, bundled from source) against a real Secret Service:
 // keytar reads the same items the sh launcher reads, and execve replaces the Node process.
 // Run: bash scripts/with-keyring.sh npx vitest run test/launcher
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatInlineReference, formatReference } from '../../src/core/reference.js';
+import { bundleCli } from '../../scripts/bundle.mjs';
 import { assertPrivateKeyring } from '../adapters/secret-store/keyring-helpers.js';
 import { REPO, SERVER, awkwardValues, guiEnv, runReporting, storeItem, synthetic, uniqueService } from './helpers.js';
 
@@ -22,19 +22,10 @@ beforeAll(async () => {
   for (const [name, value] of Object.entries(awkward)) storeItem(service, name, value);
   storeItem(service, 'GITHUB_TOKEN', token);
   // The CLI as the build makes it, in a directory of its own (dist/ may be rebuilt meanwhile).
-  await build({
-    entryPoints: { cli: join(REPO, 'src/cli/entry.ts') },
-    outdir: dir,
-    splitting: true,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    external: ['@github/keytar', 'react-devtools-core'],
-    jsx: 'automatic',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'silent',
-  });
+  for (const file of await bundleCli()) {
+    mkdirSync(dirname(join(dir, file.fileName)), { recursive: true });
+    writeFileSync(join(dir, file.fileName), file.contents, { mode: file.mode });
+  }
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
