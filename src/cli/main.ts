@@ -17,6 +17,7 @@ import { DEFAULT_MAX_SECRET_AGE_DAYS } from '../core/stale.js';
 import { exitCodeFor, HardenError, UsageError } from '../core/errors.js';
 import { renderJson } from './output/json.js';
 import { colorEnabled } from './output/theme.js';
+import { withoutFetch } from './without-fetch.js';
 // Commands other than audit load their modules when they run: audit's start-up stays small.
 import type { FixCliOptions, UndoCliOptions } from './fix-commands.js';
 import { ACTION_GROUPS, VERIFY_TIMEOUT_MS } from '../core/plan.js';
@@ -215,7 +216,7 @@ async function wizard(
   openStore: () => Promise<SecretStore>,
 ): Promise<number> {
   if (!(await nodeFs.inspect(workspace))) throw new UsageError(`workspace ${workspace} does not exist`);
-  const { engineFromFix } = await import('../wizard/run.js');
+  const { engineFromFix, createRunner } = await import('../wizard/run.js');
   const engine = engineFromFix(
     { fs: nodeFs, workspacePort: { findEnvFiles, gitFacts, committedText }, openStore },
     {
@@ -240,8 +241,11 @@ async function wizard(
       },
     });
   }
-  const [{ runWizard }, { colorFromEnv }] = await Promise.all([import('./wizard-command.js'), import('../ui/theme.js')]);
-  return runWizard(engine, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, color: colorFromEnv(process.env) });
+  // The scan starts now and runs while Ink loads.
+  const runner = createRunner(engine);
+  runner.start();
+  const [{ runWizard }, { colorFromEnv }] = await withoutFetch(() => Promise.all([import('./wizard-command.js'), import('../ui/theme.js')]));
+  return runWizard(runner, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, color: colorFromEnv(process.env) });
 }
 
 const onTerminal = () => Boolean(process.stdin.isTTY && process.stdout.isTTY);

@@ -1,9 +1,11 @@
-// `mcp-harden` on a terminal: mounts the Ink wizard over the runner and returns its exit code.
-// Ink and React are loaded here, lazily, so that other commands never pay for them.
+// `mcp-harden` on a terminal: mounts the Ink wizard over a runner and returns its exit code.
+// This module brings Ink and React: load it lazily (other commands never pay for them) and inside
+// withoutFetch (see there).
+import { render } from 'ink';
 import { createElement } from 'react';
 import { EXIT } from '../core/errors.js';
-import { createRunner, type WizardEngine } from '../wizard/run.js';
-import { withoutFetch } from './without-fetch.js';
+import App from '../ui/App.js';
+import type { Runner } from '../wizard/run.js';
 
 export interface WizardIo {
   stdin: NodeJS.ReadStream;
@@ -17,13 +19,12 @@ export function isInteractive(io: { stdin: { isTTY?: boolean }; stdout: { isTTY?
   return Boolean(io.stdin.isTTY && io.stdout.isTTY);
 }
 
-export async function runWizard(engine: WizardEngine, io: WizardIo): Promise<number> {
+/**
+ * Mounts the wizard over `runner`, which the caller may have started already: the scan then runs
+ * while this module loads, and the first frame shows how far it got.
+ */
+export async function runWizard(runner: Runner, io: WizardIo): Promise<number> {
   if (!isInteractive(io)) return EXIT.usage;
-  // The scan starts at once, as an effect, and runs while Ink loads: the state it reaches is what
-  // the first frame shows.
-  const runner = createRunner(engine);
-  runner.start();
-  const [{ render }, { default: App }] = await withoutFetch(() => Promise.all([import('ink'), import('../ui/App.js')]));
   const instance = render(createElement(App, { store: runner.store, color: io.color }), {
     stdin: io.stdin,
     stdout: io.stdout,
@@ -32,6 +33,8 @@ export async function runWizard(engine: WizardEngine, io: WizardIo): Promise<num
     exitOnCtrlC: false,
     patchConsole: false,
   });
+  runner.setFrameFlush(() => instance.waitUntilRenderFlush());
+  runner.start();
   // A signal from outside (kill -INT, a closing terminal) is a cancel too.
   const onSignal = () => runner.store.dispatch({ type: 'command', command: 'cancel' });
   process.on('SIGINT', onSignal);

@@ -2,7 +2,7 @@
 // plan, preview, apply) and feeds their results back as events. Both the Ink UI and plain mode
 // sit on top of one store; neither does IO of its own.
 import type { ApplyEvent, FileChange } from '../app/apply.js';
-import { applyFix, prepareFix, previewChanges, type FixDeps, type FixOptions, type FixOutcome, type PreparedFix } from '../app/fix.js';
+import type { FixDeps, FixOptions, FixOutcome, PreparedFix } from '../app/fix.js';
 import { scan, type AuditDetails } from '../app/audit.js';
 import type { AuditReport } from '../core/report.js';
 import type { Policy } from '../core/policy.js';
@@ -45,6 +45,8 @@ export interface WizardEngine {
   apply(prepared: PreparedFix, onEvent: (e: ApplyEvent) => void, signal: AbortSignal): Promise<FixOutcome>;
 }
 
+const fixEngine = () => import('../app/fix.js');
+
 export function engineFromFix(
   deps: FixDeps,
   opts: FixOptions,
@@ -54,8 +56,9 @@ export function engineFromFix(
     view: { home: opts.audit.host.home, workspace: opts.audit.workspace },
     ...(opts.audit.policy ? { policy: opts.audit.policy } : {}),
     scan: (onProgress) => scan(deps.fs, deps.workspacePort, { ...opts.audit, onProgress: (p) => onProgress(p) }),
-    prepare: (levels, onProgress, trust, skipLocal, annotations, scanned) =>
-      prepareFix(deps, {
+    // The fix engine loads while the servers are on screen: the scan does not need it.
+    prepare: async (levels, onProgress, trust, skipLocal, annotations, scanned) =>
+      (await fixEngine()).prepareFix(deps, {
         ...opts,
         ...(scanned ? { scanned } : {}),
         ...(levels ? { levels } : {}),
@@ -64,10 +67,10 @@ export function engineFromFix(
         ...(annotations === true ? { annotations: {} } : annotations ? { toolAnnotations: annotations.writeTools, toolAnnotationNotes: annotations.notes } : {}),
         audit: { ...opts.audit, onProgress: (p) => onProgress(p) },
       }),
-    preview: (prepared) => previewChanges(prepared),
+    preview: async (prepared) => (await fixEngine()).previewChanges(prepared),
     checkOnline: (prepared, trust) => onlineLines(prepared, trust, opts.audit.host.env),
-    apply: (prepared, onEvent, signal) =>
-      applyFix(deps, prepared, { ...opts, onEvent, signal, ...(extra.resolvesTo ? { resolvesTo: extra.resolvesTo } : {}) }),
+    apply: async (prepared, onEvent, signal) =>
+      (await fixEngine()).applyFix(deps, prepared, { ...opts, onEvent, signal, ...(extra.resolvesTo ? { resolvesTo: extra.resolvesTo } : {}) }),
   };
 }
 
@@ -131,8 +134,16 @@ export interface Runner {
   exited: Promise<number>;
   /** Effects run so far, in order (for tests and diagnostics; they hold no secret). */
   effects: Effect[];
-  /** Starts the scan. Call it after the first frame is drawn: the scan runs as an effect. */
+  /**
+   * Starts the scan (an effect); once only, later calls do nothing. It may start before the UI is
+   * mounted: the first frame shows how far it got.
+   */
   start(): void;
+  /**
+   * Lets the UI put a state on screen before slow work starts: awaited once the servers are known,
+   * before the plan is worked out (Ink throttles its frames, and planning would hold the table back).
+   */
+  setFrameFlush(flush: () => Promise<void>): void;
 }
 
 export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: number } = {}): Runner {
@@ -143,6 +154,8 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
   const plans = new Map<string, PreparedFix>();
   let abort: AbortController | undefined;
   const effects: Effect[] = [];
+  let flushFrame: () => Promise<void> = () => Promise.resolve();
+  let started = false;
 
   const fail = (dispatch: (e: WizardEvent) => void, err: unknown) => {
     dispatch({ type: 'failed', message: err instanceof Error ? err.message : String(err), code: exitCodeFor(err) });
@@ -186,6 +199,7 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
             .scan(onProgress)
             .then(async (scanned) => {
               dispatch({ type: 'servers-ready', data: scanData(scanned.report, engine.view, engine.policy) });
+              await flushFrame();
               const prepared = await engine.prepare(undefined, onProgress, undefined, undefined, undefined, scanned);
               const data = wizardData(prepared, engine.view, engine.policy);
               plans.set(levelsKey(recommendedLevels(data)), prepared);
@@ -237,5 +251,17 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
   };
 
   const store = createStore(initialState, execute);
-  return { store, exited, effects, start: () => store.dispatch({ type: 'init' }) };
+  return {
+    store,
+    exited,
+    effects,
+    start: () => {
+      if (started) return;
+      started = true;
+      store.dispatch({ type: 'init' });
+    },
+    setFrameFlush: (flush) => {
+      flushFrame = flush;
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { isInteractive, runWizard } from '../../src/cli/wizard-command.js';
 import { demoChild, DEMO_BUS_ENV, DEMO_SANDBOX_ENV, missingKeyringTools } from '../../src/demo/keyring.js';
-import type { WizardEngine } from '../../src/wizard/run.js';
+import { createRunner, type WizardEngine } from '../../src/wizard/run.js';
 
 describe('wizard command', () => {
   it('refuses with exit 2 when stdin or stdout is not a terminal, before touching the engine', async () => {
@@ -13,7 +13,9 @@ describe('wizard command', () => {
     });
     const stream = new PassThrough() as unknown as NodeJS.ReadStream & NodeJS.WriteStream;
     expect(isInteractive({ stdin: { isTTY: true }, stdout: {} })).toBe(false);
-    expect(await runWizard(untouched, { stdin: stream, stdout: stream, stderr: stream, color: false })).toBe(2);
+    const runner = createRunner(untouched);
+    expect(await runWizard(runner, { stdin: stream, stdout: stream, stderr: stream, color: false })).toBe(2);
+    expect(runner.effects).toEqual([]);
   });
 });
 
