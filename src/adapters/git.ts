@@ -6,8 +6,6 @@ import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 
 export interface GitFacts {
   isRepo: boolean;
-  /** Top-level directory of the repository, as git prints it (symlinks resolved). */
-  root?: string;
   /** The given files that git tracks, as given (relative ones made absolute). */
   tracked: Set<string>;
   /** The given files that are git-ignored (and untracked), as given (relative ones made absolute). */
@@ -83,11 +81,11 @@ const toGitPath = (p: string): string => (sep === '\\' ? p.replaceAll('\\', '/')
  * tracked nor ignored.
  */
 /**
- * The common case, with three git processes started at once instead of one after another: the top
- * level, the tracked and not-ignored files (`ls-files -t -c -o --exclude-standard`), and the ignored
- * untracked ones (`ls-files -o -i --exclude-standard`). Returns undefined when the general path must
- * answer: many files, files outside the workspace, a file neither listing names (a submodule), or
- * any git error other than "not a repository".
+ * The common case, with two git processes started at once (each costs a process start): the tracked
+ * and not-ignored files (`ls-files -t -c -o --exclude-standard`) and the ignored untracked ones
+ * (`ls-files -o -i --exclude-standard`); the first also says whether there is a repository at all.
+ * Returns undefined when the general path must answer: many files, files outside the workspace, a
+ * file neither listing names (a submodule), or any git error other than "not a repository".
  */
 async function quickFacts(cwd: string, files: string[]): Promise<GitFacts | undefined> {
   if (files.length === 0 || files.length > PATHSPEC_LIMIT) return undefined;
@@ -99,18 +97,17 @@ async function quickFacts(cwd: string, files: string[]): Promise<GitFacts | unde
     byRel.set(rel, isAbsolute(file) ? file : abs);
   }
   const paths = ['--', ...byRel.keys()];
-  const [top, listed, ignoredRun] = await Promise.all([
-    runGit(cwd, ['rev-parse', '--show-toplevel']),
+  const [listed, ignoredRun] = await Promise.all([
     runGit(cwd, ['--literal-pathspecs', 'ls-files', '-z', '-t', '-c', '-o', '--exclude-standard', ...paths]),
     runGit(cwd, ['--literal-pathspecs', 'ls-files', '-z', '-o', '-i', '--exclude-standard', ...paths]),
   ]);
-  if (top.error?.code === 'ENOENT') {
+  if (listed.error?.code === 'ENOENT') {
     return { isRepo: false, tracked: new Set(), ignored: new Set(), note: 'git is not installed: tracked and ignored files could not be checked' };
   }
-  if (top.code !== 0 && /not a git repository/i.test(top.stderr)) {
+  if (listed.code !== 0 && /not a git repository/i.test(listed.stderr)) {
     return { isRepo: false, tracked: new Set(), ignored: new Set(), note: `${cwd} is not in a git repository` };
   }
-  if ([top, listed, ignoredRun].some((r) => r.error || r.code !== 0)) return undefined;
+  if ([listed, ignoredRun].some((r) => r.error || r.code !== 0)) return undefined;
   const tracked = new Set<string>();
   const ignored = new Set<string>();
   const seen = new Set<string>();
@@ -127,8 +124,7 @@ async function quickFacts(cwd: string, files: string[]): Promise<GitFacts | unde
     ignored.add(original);
   }
   if (seen.size !== byRel.size) return undefined;
-  const root = top.stdout.toString('utf8').split('\n')[0] ?? '';
-  return { isRepo: true, root, tracked, ignored };
+  return { isRepo: true, tracked, ignored };
 }
 
 export async function gitFacts(workspace: string, files: string[]): Promise<GitFacts> {
@@ -136,13 +132,13 @@ export async function gitFacts(workspace: string, files: string[]): Promise<GitF
   const ignored = new Set<string>();
   const cwd = resolve(workspace);
 
-  // --show-prefix is the workspace's place inside the repository; working out paths from it and
-  // the workspace (rather than from the top level) keeps them right when the workspace path goes
-  // through a symlink, which git's top level would have resolved.
   const quick = await quickFacts(cwd, files);
   if (quick) return quick;
 
-  const probe = await runGit(cwd, ['rev-parse', '--show-toplevel', '--show-prefix']);
+  // --show-prefix is the workspace's place inside the repository; working out paths from it and
+  // the workspace (rather than from the top level) keeps them right when the workspace path goes
+  // through a symlink, which git's top level would have resolved.
+  const probe = await runGit(cwd, ['rev-parse', '--show-prefix']);
   if (probe.error?.code === 'ENOENT') {
     return { isRepo: false, tracked, ignored, note: 'git is not installed: tracked and ignored files could not be checked' };
   }
@@ -156,7 +152,7 @@ export async function gitFacts(workspace: string, files: string[]): Promise<GitF
       note: notRepo ? `${cwd} is not in a git repository` : `git could not read ${cwd}: ${why}`,
     };
   }
-  const [root = '', prefix = ''] = probe.stdout.toString('utf8').split('\n');
+  const prefix = probe.stdout.toString('utf8').split('\n')[0] ?? '';
   const prefixDepth = prefix.split('/').filter(Boolean).length;
 
   // Relative (to the workspace) git path -> the caller's string, for the files inside the repository.
@@ -170,7 +166,7 @@ export async function gitFacts(workspace: string, files: string[]): Promise<GitF
     byRel.set(rel, isAbsolute(file) ? file : abs);
   }
   const rels = [...byRel.keys()];
-  if (rels.length === 0) return { isRepo: true, root, tracked, ignored };
+  if (rels.length === 0) return { isRepo: true, tracked, ignored };
 
   const notes: string[] = [];
 
@@ -231,7 +227,7 @@ export async function gitFacts(workspace: string, files: string[]): Promise<GitF
     notes.push(`${inSubmodules.length} file(s) inside git submodules were not checked for being ignored`);
   }
 
-  return notes.length ? { isRepo: true, root, tracked, ignored, note: notes.join('; ') } : { isRepo: true, root, tracked, ignored };
+  return notes.length ? { isRepo: true, tracked, ignored, note: notes.join('; ') } : { isRepo: true, tracked, ignored };
 }
 
 /** A file's content at HEAD (as text), for files inside the workspace; null when git has none. */

@@ -381,6 +381,13 @@ export async function scan(
     for (const e of walked.errors) notes.push(`could not read ${e.path}: ${e.message}`);
   }
 
+  // Git runs in other processes while the .env files and history are read: ask it now about every
+  // workspace file that can hold a secret (asked again below in the rare case that was not all).
+  const gitCandidates = new Set([...sources.map((src) => src.file), ...envFiles].filter((f) => inside(f, workspace)));
+  const earlyGit = gitCandidates.size ? ws.gitFacts(workspace, [...gitCandidates]) : undefined;
+  // A failure is reported where the facts are used.
+  earlyGit?.catch(() => {});
+
   for (const file of envFiles) {
     const content = await open(file);
     if (!content) {
@@ -425,9 +432,11 @@ export async function scan(
   progress.phase = 'git';
   tick();
   const inWorkspace = [...new Set([...secretFiles.keys(), ...envFiles, ...refFiles.keys()])].filter((f) => inside(f, workspace));
-  const git = inWorkspace.length
-    ? await ws.gitFacts(workspace, inWorkspace)
-    : { isRepo: false, tracked: new Set<string>(), ignored: new Set<string>() };
+  const git = !inWorkspace.length
+    ? { isRepo: false, tracked: new Set<string>(), ignored: new Set<string>() }
+    : earlyGit && inWorkspace.every((f) => gitCandidates.has(f))
+      ? await earlyGit
+      : await ws.gitFacts(workspace, inWorkspace);
   if ('note' in git && git.note) notes.push(git.note);
 
   // 5. Secrets → findings, one per location; one secret per value.

@@ -1,6 +1,5 @@
 // The user's state directory (runs, encrypted backups, secrets metadata), private to the user,
 // and the small file helpers the state files share.
-import { randomBytes } from 'node:crypto';
 import { chmod, chown, lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { posix, win32, dirname, join } from 'node:path';
 import type { HostEnv } from '../core/model.js';
@@ -64,7 +63,8 @@ export interface AtomicWriteOptions {
 export async function writeFileAtomic(path: string, data: Buffer | string, options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o600;
   const dir = dirname(path);
-  const tmp = join(dir, `.${basenameOf(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  // node:crypto on first use, as in fingerprint(): an audit never writes state.
+  const tmp = join(dir, `.${basenameOf(path)}.${process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')}.tmp`);
   // 'wx': never follow or reuse something already at the temp name.
   const fh = await open(tmp, 'wx', mode & 0o777);
   let renamed = false;

@@ -1,6 +1,5 @@
 // Showing a secret without revealing it (DESIGN §5): a known, non-secret provider prefix and the
 // length, plus a short SHA-256 fingerprint so two places holding the same value can be matched.
-import { createHash } from 'node:crypto';
 import type { Detection, SecretRef } from '../model.js';
 
 // Longest first, so `sk-ant-api03-` wins over `sk-`. Only fixed format markers, never random parts.
@@ -13,9 +12,13 @@ const KNOWN_PREFIXES: readonly string[] = [
   'npm_', 'sbp_', 'AKIA', 'ASIA', 'ABIA', 'ACCA', 'AIza', 'hf_', 'sk-', 'eyJ',
 ];
 
-/** First 12 hex digits of SHA-256 of the value (DESIGN §2). */
+/**
+ * First 12 hex digits of SHA-256 of the value (DESIGN §2). node:crypto is loaded on first use: it
+ * is several milliseconds of every start otherwise, and many runs (--help, most commands before
+ * their first secret) never hash anything.
+ */
 export function fingerprint(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 12);
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 12);
 }
 
 /** `ghp_…(40)`: the provider prefix, if any, and the length. Never any other character. */
