@@ -53,6 +53,17 @@ function groupMembers(members) {
   };
 }
 
+/** Every import of `string-width` (Ink and its helpers) goes to src/ui/string-width.ts, which says why. */
+function narrowStringWidth() {
+  const shim = join(root, 'src/ui/string-width.ts');
+  return {
+    name: 'mcp-harden-string-width',
+    resolveId(source, importer) {
+      return source === 'string-width' && importer !== shim ? shim : null;
+    },
+  };
+}
+
 /**
  * Bundles the CLI and returns its files ({ fileName, contents, mode }) without writing them:
  * `cli.js` (the bin), `main.js`, and `chunks/*.js` named by content hash.
@@ -77,7 +88,7 @@ export async function bundleCli() {
       // load and to render); nothing else reads NODE_ENV.
       define: { __MCP_HARDEN_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
     },
-    plugins: [groupMembers(members)],
+    plugins: [groupMembers(members), narrowStringWidth()],
     logLevel: 'warn',
     onLog(level, log, handler) {
       // A module that main.ts imports lazily but core code imports statically is simply in `core`.
