@@ -49,12 +49,17 @@ export interface WorkspacePort {
     workspace: string,
     opts?: { onProgress?(dirs: number, files: number): void },
   ): Promise<{ files: string[]; dirsRead: number; filesSeen: number; errors: { path: string; message: string }[] }>;
-  gitFacts(
-    workspace: string,
-    files: string[],
-  ): Promise<{ isRepo: boolean; root?: string; tracked: Set<string>; ignored: Set<string>; note?: string }>;
+  gitFacts(workspace: string, files: string[]): Promise<GitFacts>;
   /** The file as committed at HEAD; null when it is not there or git cannot say. */
   committedText?(workspace: string, file: string): Promise<string | null>;
+}
+
+/** What git says about the workspace's files (see adapters/git.ts). */
+export interface GitFacts {
+  isRepo: boolean;
+  tracked: Set<string>;
+  ignored: Set<string>;
+  note?: string;
 }
 
 export interface AuditOptions {
@@ -432,12 +437,13 @@ export async function scan(
   progress.phase = 'git';
   tick();
   const inWorkspace = [...new Set([...secretFiles.keys(), ...envFiles, ...refFiles.keys()])].filter((f) => inside(f, workspace));
-  const git = !inWorkspace.length
-    ? { isRepo: false, tracked: new Set<string>(), ignored: new Set<string>() }
+  const gitAnswer: Promise<GitFacts> = !inWorkspace.length
+    ? Promise.resolve({ isRepo: false, tracked: new Set<string>(), ignored: new Set<string>() })
     : earlyGit && inWorkspace.every((f) => gitCandidates.has(f))
-      ? await earlyGit
-      : await ws.gitFacts(workspace, inWorkspace);
-  if ('note' in git && git.note) notes.push(git.note);
+      ? earlyGit
+      : ws.gitFacts(workspace, inWorkspace);
+  // Waited for after step 5, which does not need it.
+  gitAnswer.catch(() => {});
 
   // 5. Secrets → findings, one per location; one secret per value.
   const bySecret = new Map<string, ReportSecret>();
@@ -474,6 +480,9 @@ export async function scan(
       fix: RULES[rule].fix,
     });
   }
+
+  const git = await gitAnswer;
+  if ('note' in git && git.note) notes.push(git.note);
 
   // 6. File-level rules.
   for (const [file, info] of secretFiles) {
