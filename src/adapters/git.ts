@@ -3,16 +3,7 @@
 // so any file name round-trips. Never throws: a missing git or a non-repository is a note.
 import { spawn } from 'node:child_process';
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
-
-export interface GitFacts {
-  isRepo: boolean;
-  /** The given files that git tracks, as given (relative ones made absolute). */
-  tracked: Set<string>;
-  /** The given files that are git-ignored (and untracked), as given (relative ones made absolute). */
-  ignored: Set<string>;
-  /** Why the facts are missing or partial, in words for the report's notes. */
-  note?: string;
-}
+import type { GitFacts } from '../ports/git.js';
 
 interface GitRun {
   code: number | null;

@@ -34,6 +34,7 @@ import { detectInHistory, detectSecrets, fingerprint, maskSecret, parseDotenv } 
 import { DEFAULT_MAX_SECRET_AGE_DAYS, parseSecretsMeta, staleSecretFindings } from '../core/stale.js';
 import { stateDirPath } from './state.js';
 import type { ReadOnlyFs } from '../ports/fs.js';
+import type { GitFacts } from '../ports/git.js';
 
 export interface AuditProgress {
   phase: 'configs' | 'workspace' | 'history' | 'git' | 'done';
@@ -52,14 +53,6 @@ export interface WorkspacePort {
   gitFacts(workspace: string, files: string[]): Promise<GitFacts>;
   /** The file as committed at HEAD; null when it is not there or git cannot say. */
   committedText?(workspace: string, file: string): Promise<string | null>;
-}
-
-/** What git says about the workspace's files (see adapters/git.ts). */
-export interface GitFacts {
-  isRepo: boolean;
-  tracked: Set<string>;
-  ignored: Set<string>;
-  note?: string;
 }
 
 export interface AuditOptions {
