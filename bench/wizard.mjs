@@ -1,13 +1,17 @@
 // The wizard's start-up: time from spawning `mcp-harden` (bare, on the demo sandbox, in a
 // pseudo-terminal) to its first interactive frame, the server table. Compared with `node -e 0`
 // spawned the same way (spawn to exit), interleaved, medians. Target: ≤ 2.5×.
+// As a reference, the same run times the first frame of a bundled hello-world Ink app
+// (bench/hello-ink.tsx): no Ink screen can start faster than that.
 //
 // Usage (bench/run.mjs does this): bash scripts/with-keyring.sh node bench/wizard.mjs [--runs N] [--json]
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pty from 'node-pty';
+import { rolldown } from 'rolldown';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(repo, 'dist/cli.js');
@@ -73,32 +77,52 @@ delete env.NO_COLOR;
 const cwd = join(root, 'workspace/acme-app');
 // The server table is on screen once its last row and the line under it are drawn.
 const firstFrame = (out) => out.includes('2/9 Servers') && out.includes('Continue to trust levels');
+const helloFrame = (out) => out.includes('Hello from Ink');
+
+// The hello-world reference, bundled like the CLI.
+const helloDir = mkdtempSync(join(tmpdir(), 'mcp-harden-hello-ink-'));
+const helloBuild = await rolldown({
+  input: join(repo, 'bench/hello-ink.tsx'),
+  platform: 'node',
+  external: ['react-devtools-core'],
+  transform: { jsx: 'react-jsx', define: { 'process.env.NODE_ENV': '"production"' } },
+  logLevel: 'silent',
+});
+await helloBuild.write({ dir: helloDir, format: 'esm', minify: true });
+const hello = join(helloDir, 'hello-ink.js');
 
 const wizardMs = [];
+const helloMs = [];
 const scanFrameMs = [];
 const nodeMs = [];
 try {
   // One warm-up of each, not counted: the first spawn pays for the page cache.
   await timeInPty(['-e', '0'], { cwd, env }, null);
   await timeInPty([cli], { cwd, env }, firstFrame);
+  await timeInPty([hello], { cwd, env }, helloFrame);
   for (let i = 0; i < runs; i++) {
     nodeMs.push((await timeInPty(['-e', '0'], { cwd, env }, null)).ms);
     const w = await timeInPty([cli], { cwd, env }, firstFrame);
     wizardMs.push(w.ms);
     if (w.scanMs !== undefined) scanFrameMs.push(w.scanMs);
+    helloMs.push((await timeInPty([hello], { cwd, env }, helloFrame)).ms);
   }
 } finally {
   rmSync(root, { recursive: true, force: true });
+  rmSync(helloDir, { recursive: true, force: true });
 }
 
 // scanFrameMs: the first frame drawn (the Scan step), i.e. the cost of loading the CLI and Ink; the
 // rest up to the server table is the scan itself.
 const result = { runs, wizardMedianMs: median(wizardMs), scanFrameMedianMs: median(scanFrameMs), nodeMedianMs: median(nodeMs), target: TARGET };
 result.ratio = result.wizardMedianMs / result.nodeMedianMs;
+result.helloMedianMs = median(helloMs);
+result.helloRatio = result.helloMedianMs / result.nodeMedianMs;
 if (json) console.log(JSON.stringify(result));
 else {
   console.log(
     `wizard to the server table, ${runs} runs: median ${result.wizardMedianMs.toFixed(0)} ms (first frame, the Scan step: ${result.scanFrameMedianMs.toFixed(0)} ms); node -e 0: ${result.nodeMedianMs.toFixed(0)} ms`,
   );
+  console.log(`reference: a bundled hello-world Ink app draws its first frame in ${result.helloMedianMs.toFixed(0)} ms = ${result.helloRatio.toFixed(2)}× node -e 0`);
   console.log(`ratio ${result.ratio.toFixed(2)}× (target ≤ ${TARGET}×): ${result.ratio <= TARGET ? 'PASS' : 'FAIL'}`);
 }

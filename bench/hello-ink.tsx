@@ -1,0 +1,15 @@
+// The reference bench/wizard.mjs measures next to the wizard: the smallest Ink app, bundled as the
+// CLI is (production React, minified, one file). Its first frame is the floor of any Ink screen.
+import { Box, Text, render, useApp, useInput } from 'ink';
+
+function Hello() {
+  const { exit } = useApp();
+  useInput(() => exit());
+  return (
+    <Box borderStyle="round">
+      <Text>Hello from Ink</Text>
+    </Box>
+  );
+}
+
+render(<Hello />);
