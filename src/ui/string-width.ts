@@ -1,12 +1,13 @@
 // Ink measures every string it draws with `string-width`, whose module builds large Unicode regular
 // expressions when it loads (about 10 ms of the wizard's start). The build points every import of
 // `string-width` here: what the wizard draws is nearly always printable ASCII, box drawing and a few
-// narrow symbols, measured here as one column each; anything else goes to the real `string-width`,
+// narrow symbols, styled or not, measured here as one column each; anything else goes to the real `string-width`,
 // loaded the first time it is needed. test/ui/string-width.test.ts checks every character of the
 // narrow set against the real function.
 import { createRequire } from 'node:module';
 import type RealStringWidth from 'string-width';
 import type { Options } from 'string-width';
+import stripAnsi from 'strip-ansi';
 
 /** Characters that are one column wide alone and in any sequence of characters of this set. */
 export const NARROW =
@@ -15,7 +16,11 @@ export const NARROW =
 let real: typeof RealStringWidth | undefined;
 
 export default function stringWidth(text: string, options: Options = {}): number {
-  if (typeof text === 'string' && options.ambiguousIsNarrow !== false && NARROW.test(text)) return text.length;
+  if (typeof text === 'string' && options.ambiguousIsNarrow !== false && !options.countAnsiEscapeCodes) {
+    // Styled text is measured without its escape codes, with the same strip-ansi string-width uses.
+    const plain = text.includes('\u001b') || text.includes('\u009b') ? stripAnsi(text) : text;
+    if (NARROW.test(plain)) return plain.length;
+  }
   real ??= (createRequire(import.meta.url)('string-width') as { default: typeof RealStringWidth }).default;
   return real(text, options);
 }

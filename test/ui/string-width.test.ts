@@ -18,6 +18,10 @@ describe('stringWidth', () => {
     // Side by side, as Ink measures whole lines.
     const line = narrowChars.join('');
     expect(stringWidth(line)).toBe(realStringWidth(line));
+    // Styled, as Ink hands lines over once colours are applied.
+    for (const styled of [`\u001b[1m\u001b[36m${line}\u001b[39m\u001b[22m`, `\u001b]8;;https://example.com\u0007link\u001b]8;;\u0007 ╭─╮`, '\u009b31m✓ ok\u009b39m']) {
+      expect(stringWidth(styled)).toBe(realStringWidth(styled));
+    }
   });
 
   it('gives anything else to string-width', () => {
