@@ -2,11 +2,11 @@
 // the suite through scripts/with-keyring.sh). The sandbox holds synthetic tokens only.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSandbox, type Sandbox } from '../../src/demo/sandbox.js';
-import { buildDist, clearItems, CLI, filesHolding, keyringEnv, lookupItem as lookup, requireKeyring, runCli, snapshot } from '../helpers/e2e.js';
+import { buildDist, clearItems, CLI, DEMO_ACCOUNTS, expectNoSecretsThenClean, filesHolding, keyringEnv, lookupItem as lookup, requireKeyring, runCli, snapshot } from '../helpers/e2e.js';
 
 const outputs: string[] = [];
 const sandboxes: Sandbox[] = [];
@@ -21,18 +21,6 @@ function run(sb: Sandbox, args: string[], extra: Record<string, string> = {}) {
 
 /** Secrets that every place of which `fix --yes --remove-history` moves into the keychain. */
 const MIGRATED = ['github', 'slack', 'brave', 'sentry', 'openai', 'notion', 'stripe', 'anthropic'] as const;
-const ACCOUNTS = [
-  'GITHUB_PERSONAL_ACCESS_TOKEN',
-  'SLACK_BOT_TOKEN',
-  'BRAVE_API_KEY',
-  'SENTRY_ACCESS_TOKEN',
-  'OPENAI_API_KEY',
-  'NOTION_TOKEN',
-  'STRIPE_SECRET_KEY',
-  'PASSWORD',
-  'LINEAR_API_KEY',
-  'ANTHROPIC_API_KEY',
-];
 const isState = (p: string) => p.includes(`${join('.local', 'state')}`) || p.includes(join('.local', 'share', 'mcp-harden')) || p.includes(join('.local', 'bin'));
 
 beforeAll(() => {
@@ -40,17 +28,10 @@ beforeAll(() => {
   buildDist();
 });
 
-afterAll(() => {
-  const all = outputs.join('\n');
-  for (const sb of sandboxes) {
-    for (const [name, value] of Object.entries(sb.secrets)) expect(all.includes(value), `${name} appeared in output`).toBe(false);
-    rmSync(sb.root, { recursive: true, force: true });
-  }
-  clearItems(ACCOUNTS);
-});
+afterAll(() => expectNoSecretsThenClean(outputs, sandboxes));
 
 function fresh(seed: string): Sandbox {
-  clearItems(ACCOUNTS);
+  clearItems(DEMO_ACCOUNTS);
   const sb = buildSandbox({ seed });
   sandboxes.push(sb);
   return sb;
@@ -209,7 +190,7 @@ describe('crash safety', () => {
     for (const [name, value] of Object.entries(sb.secrets)) {
       if (name === 'linear') continue;
       const inFiles = filesHolding(sb.root, value).filter((p) => !isState(p)).length > 0;
-      const inKeychain = ACCOUNTS.some((a) => lookup(a) === value);
+      const inKeychain = DEMO_ACCOUNTS.some((a) => lookup(a) === value);
       expect(inFiles || inKeychain, `${name} lost after a kill at ${point}`).toBe(true);
     }
     // The interrupted run is reported, and a new fix completes.

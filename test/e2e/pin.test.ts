@@ -1,25 +1,13 @@
 // Version pinning (and the Claude Code permission rules planned with it) on the built binary: a sandbox whose HOME has an npx cache holding the package
 // its unpinned GitHub server runs. Runs against the private keyring (scripts/with-keyring.sh).
-import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { buildSandbox, type Sandbox } from '../../src/demo/sandbox.js';
-import { buildDist, clearItems, keyringEnv, requireKeyring, runCli, snapshot } from '../helpers/e2e.js';
+import { buildDist, clearItems, DEMO_ACCOUNTS, expectNoSecretsThenClean, keyringEnv, requireKeyring, runCli, snapshot } from '../helpers/e2e.js';
 
 const outputs: string[] = [];
 const sandboxes: Sandbox[] = [];
-const ACCOUNTS = [
-  'GITHUB_PERSONAL_ACCESS_TOKEN',
-  'SLACK_BOT_TOKEN',
-  'BRAVE_API_KEY',
-  'SENTRY_ACCESS_TOKEN',
-  'OPENAI_API_KEY',
-  'NOTION_TOKEN',
-  'STRIPE_SECRET_KEY',
-  'PASSWORD',
-  'LINEAR_API_KEY',
-  'ANTHROPIC_API_KEY',
-];
 const GITHUB = '@modelcontextprotocol/server-github';
 const isState = (p: string) => p.includes(join('.local', 'state')) || p.includes(join('.local', 'share', 'mcp-harden')) || p.includes(join('.local', 'bin'));
 
@@ -28,14 +16,7 @@ beforeAll(() => {
   buildDist();
 });
 
-afterAll(() => {
-  const all = outputs.join('\n');
-  for (const sb of sandboxes) {
-    for (const [name, value] of Object.entries(sb.secrets)) expect(all.includes(value), `${name} appeared in output`).toBe(false);
-    rmSync(sb.root, { recursive: true, force: true });
-  }
-  clearItems(ACCOUNTS);
-});
+afterAll(() => expectNoSecretsThenClean(outputs, sandboxes));
 
 function npxInstall(home: string, hash: string, version: string, mtime: Date): void {
   const dir = join(home, '.npm', '_npx', hash, 'node_modules', '@modelcontextprotocol', 'server-github');
@@ -45,7 +26,7 @@ function npxInstall(home: string, hash: string, version: string, mtime: Date): v
 }
 
 test('fix pins the unpinned server to the version in the npx cache, audit stops reporting it, undo restores the file', () => {
-  clearItems(ACCOUNTS);
+  clearItems(DEMO_ACCOUNTS);
   const sb = buildSandbox({ seed: 'pin' });
   sandboxes.push(sb);
   // Two installs: the newer one is what npx runs now.

@@ -4,35 +4,18 @@
 // terminal (exit 2) is covered in audit.test.ts.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSandbox, type Sandbox } from '../../src/demo/sandbox.js';
-import { CLI, ROOT, spawnCli, type PtySession } from '../helpers/pty.js';
+import { DEMO_ACCOUNTS, buildDist, clearItems, expectNoSecretsThenClean, lookupItem, requireKeyring } from '../helpers/e2e.js';
+import { CLI, spawnCli, type PtySession } from '../helpers/pty.js';
 
 const sandboxes: Sandbox[] = [];
 /** Everything any run printed: raw pty bytes, every screen seen, and piped output. */
 const outputs: string[] = [];
 const sessions: PtySession[] = [];
 
-const ACCOUNTS = [
-  'GITHUB_PERSONAL_ACCESS_TOKEN',
-  'SLACK_BOT_TOKEN',
-  'BRAVE_API_KEY',
-  'SENTRY_ACCESS_TOKEN',
-  'OPENAI_API_KEY',
-  'NOTION_TOKEN',
-  'STRIPE_SECRET_KEY',
-  'PASSWORD',
-  'LINEAR_API_KEY',
-  'ANTHROPIC_API_KEY',
-];
-
-function requireKeyring(): void {
-  if (process.env.MCP_HARDEN_TEST_KEYRING !== '1' || !process.env.DBUS_SESSION_BUS_ADDRESS) {
-    throw new Error('these tests need the private keyring: run through scripts/with-keyring.sh (npm test does)');
-  }
-}
 
 function envFor(sb: Sandbox): Record<string, string> {
   return {
@@ -44,25 +27,16 @@ function envFor(sb: Sandbox): Record<string, string> {
   };
 }
 
-function lookup(account: string): string | null {
-  const r = spawnSync('secret-tool', ['lookup', 'service', 'mcp-harden', 'account', account], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout : null;
-}
-
-function clearItems(): void {
-  for (const a of ACCOUNTS) spawnSync('secret-tool', ['clear', 'service', 'mcp-harden', 'account', a]);
-}
-
 /** The keychain as a map account → SHA-256 of the value (never the value: it could end up in a failure message). */
 function keychainState(): Map<string, string | null> {
-  return new Map(ACCOUNTS.map((a) => {
-    const v = lookup(a);
+  return new Map(DEMO_ACCOUNTS.map((a) => {
+    const v = lookupItem(a);
     return [a, v === null ? null : createHash('sha256').update(v).digest('hex')];
   }));
 }
 
 function fresh(seed: string): Sandbox {
-  clearItems();
+  clearItems(DEMO_ACCOUNTS);
   const sb = buildSandbox({ seed });
   sandboxes.push(sb);
   return sb;
@@ -124,8 +98,7 @@ async function see(s: PtySession, what: string | RegExp, timeoutMs?: number): Pr
 
 beforeAll(() => {
   requireKeyring();
-  const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  buildDist();
 });
 
 afterAll(() => {
@@ -133,12 +106,7 @@ afterAll(() => {
     s.kill();
     outputs.push(s.raw());
   }
-  const all = outputs.join('\n');
-  for (const sb of sandboxes) {
-    for (const [name, value] of Object.entries(sb.secrets)) expect(all.includes(value), `${name} appeared on a screen or in output`).toBe(false);
-    rmSync(sb.root, { recursive: true, force: true });
-  }
-  clearItems();
+  expectNoSecretsThenClean(outputs, sandboxes, 'a screen or in output');
 });
 
 /** Enter through every step of the full-screen wizard, from the first frame to its exit. */

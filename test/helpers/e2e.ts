@@ -2,9 +2,11 @@
 // scripts/with-keyring.sh, the environment a sandbox HOME runs under, and checks on files.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
+import type { Sandbox } from '../../src/demo/sandbox.js';
 
 export const ROOT = resolve(__dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
@@ -148,4 +150,31 @@ export function lookupItem(account: string): string | null {
 /** Deletes the product's keychain items for these accounts. */
 export function clearItems(accounts: Iterable<string>): void {
   for (const a of accounts) spawnSync('secret-tool', ['clear', 'service', 'mcp-harden', 'account', a]);
+}
+
+/** The keychain accounts `fix` stores the demo sandbox's secrets under. */
+export const DEMO_ACCOUNTS = [
+  'GITHUB_PERSONAL_ACCESS_TOKEN',
+  'SLACK_BOT_TOKEN',
+  'BRAVE_API_KEY',
+  'SENTRY_ACCESS_TOKEN',
+  'OPENAI_API_KEY',
+  'NOTION_TOKEN',
+  'STRIPE_SECRET_KEY',
+  'PASSWORD',
+  'LINEAR_API_KEY',
+  'ANTHROPIC_API_KEY',
+];
+
+/**
+ * The end of a file of sandbox runs: no secret of any sandbox appears in anything they printed
+ * (`where` says what `outputs` holds), then the sandboxes and the demo's keychain items are removed.
+ */
+export function expectNoSecretsThenClean(outputs: string[], sandboxes: Sandbox[], where = 'output'): void {
+  const all = outputs.join('\n');
+  for (const sb of sandboxes) {
+    for (const [name, value] of Object.entries(sb.secrets)) expect(all.includes(value), `${name} appeared in ${where}`).toBe(false);
+    rmSync(sb.root, { recursive: true, force: true });
+  }
+  clearItems(DEMO_ACCOUNTS);
 }
