@@ -11,7 +11,7 @@
 //   - `ui`: Ink, React and the screens of the wizard and the guided flows;
 // and everything else (the other commands, YAML/TOML readers, the plain prompts) in chunks loaded
 // only by the command that needs them.
-import { RUNTIME_MODULE_ID, rolldown } from 'rolldown';
+import { rolldown } from 'rolldown';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,12 +105,11 @@ export async function bundleCli() {
     codeSplitting: {
       groups: GROUPS.map((group, i) => ({
         name: group.name,
-        test: (id) => members.get(group.name).has(id) || (group.name === 'core' && id === RUNTIME_MODULE_ID),
+        test: (id) => members.get(group.name).has(id),
         priority: GROUPS.length - i,
       })),
     },
   });
-  if (process.env.BUNDLE_SIZES) for (const c of output) if (c.type === 'chunk' && c.code.length > 50000) { console.log('##', c.fileName, c.code.length); for (const [id, m] of Object.entries(c.modules).sort((a, b) => b[1].renderedLength - a[1].renderedLength).slice(0, 25)) console.log('   ', m.renderedLength, id.replace(root, '')); }
   await build.close();
   return output.map((file) => ({
     fileName: file.fileName,
