@@ -208,6 +208,21 @@ function noWizard(): number {
   return 2;
 }
 
+/** The audit a command that changes files starts from (wizard, fix, rotate): the whole machine unless narrowed. */
+async function changeAudit(globals: GlobalOptions, workspace: string, host: HostEnv): Promise<AuditOptions> {
+  if (!(await nodeFs.inspect(workspace))) throw new UsageError(`workspace ${workspace} does not exist`);
+  return {
+    host,
+    workspace,
+    noHome: !globals.home,
+    configs: globals.config,
+    ...(globals.client ? { client: globals.client } : {}),
+    failOn: 'high',
+    ...(await loadPolicy(workspace)),
+    version: VERSION,
+  };
+}
+
 /** The wizard (Ink, or line by line with --plain) on a workspace and home; only called on a terminal. */
 async function wizard(
   globals: GlobalOptions,
@@ -215,23 +230,9 @@ async function wizard(
   workspace: string,
   openStore: () => Promise<SecretStore>,
 ): Promise<number> {
-  if (!(await nodeFs.inspect(workspace))) throw new UsageError(`workspace ${workspace} does not exist`);
+  const audit = await changeAudit(globals, workspace, host);
   const { engineFromFix, createRunner } = await import('../wizard/run.js');
-  const engine = engineFromFix(
-    { fs: nodeFs, workspacePort: { findEnvFiles, gitFacts, committedText }, openStore },
-    {
-      audit: {
-        host,
-        workspace,
-        noHome: !globals.home,
-        configs: globals.config,
-        ...(globals.client ? { client: globals.client } : {}),
-        failOn: 'high',
-        ...(await loadPolicy(workspace)),
-        version: VERSION,
-      },
-    },
-  );
+  const engine = engineFromFix({ fs: nodeFs, workspacePort: { findEnvFiles, gitFacts, committedText }, openStore }, { audit });
   if (globals.plain) {
     const { runPlain, inquirerPrompts } = await import('./plain.js');
     return runPlain(engine, inquirerPrompts({ stdin: process.stdin, stdout: process.stdout }), {
@@ -369,20 +370,6 @@ private D-Bus session); without a terminal it runs \`audit\` on the sandbox.`,
     const store = await openSecretStore({ platform: process.platform, runner: nodeProcessRunner });
     await store.probe();
     return store;
-  };
-  /** The audit a command that changes files starts from (fix, rotate): the whole machine unless narrowed. */
-  const changeAudit = async (globals: GlobalOptions, workspace: string, host: HostEnv): Promise<AuditOptions> => {
-    if (!(await nodeFs.inspect(workspace))) throw new UsageError(`workspace ${workspace} does not exist`);
-    return {
-      host,
-      workspace,
-      noHome: !globals.home,
-      configs: globals.config,
-      ...(globals.client ? { client: globals.client } : {}),
-      failOn: 'high',
-      ...(await loadPolicy(workspace)),
-      version: VERSION,
-    };
   };
   const fixContext = (cmd: Command) => {
     const globals = cmd.optsWithGlobals() as GlobalOptions;
