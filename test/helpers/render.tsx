@@ -42,6 +42,17 @@ export interface Rendered {
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
+/** Input is handled asynchronously: waits until the frame stops changing (or 1 s has passed). */
+async function settleFrames(lastFrame: () => string): Promise<void> {
+  let prev = lastFrame();
+  for (let quiet = 0, i = 0; quiet < 4 && i < 200; i++) {
+    await tick();
+    const now = lastFrame();
+    quiet = now === prev ? quiet + 1 : 0;
+    prev = now;
+  }
+}
+
 export async function renderApp(
   from: WizardState | WizardStore,
   opts: { columns?: number; rows?: number; color?: boolean } = {},
@@ -64,16 +75,7 @@ export async function renderApp(
     }
     return lastFrame();
   };
-  const settle = async () => {
-    // Input is handled asynchronously: wait until the frame stops changing.
-    let prev = lastFrame();
-    for (let quiet = 0, i = 0; quiet < 4 && i < 200; i++) {
-      await tick();
-      const now = lastFrame();
-      quiet = now === prev ? quiet + 1 : 0;
-      prev = now;
-    }
-  };
+  const settle = () => settleFrames(lastFrame);
   setSize(opts.columns ?? 80, opts.rows ?? 24);
   await settle();
   return {
@@ -125,15 +127,7 @@ export async function renderFlow(
   };
   const strip = (s: string | undefined) => stripVTControlCharacters(s ?? '');
   const lastFrame = () => strip(r.lastFrame());
-  const settle = async () => {
-    let prev = lastFrame();
-    for (let quiet = 0, i = 0; quiet < 4 && i < 200; i++) {
-      await tick();
-      const now = lastFrame();
-      quiet = now === prev ? quiet + 1 : 0;
-      prev = now;
-    }
-  };
+  const settle = () => settleFrames(lastFrame);
   setSize(opts.columns ?? 80, opts.rows ?? 24);
   r.rerender(<FlowApp store={flow.store} color={opts.color ?? false} animate={false} />);
   await settle();
