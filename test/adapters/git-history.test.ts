@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { runGit } from '../helpers/git.js';
 import { randomInt } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,12 +16,7 @@ let repo: string;
 let token: string;
 let isolatedEnv: NodeJS.ProcessEnv;
 
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    stdio: 'pipe',
-    env: isolatedEnv,
-  }).toString('utf8');
+const git = (cwd: string, ...args: string[]): string => runGit(cwd, ['-c', 'init.defaultBranch=main', ...args], isolatedEnv);
 
 function write(rel: string, text: string | Buffer): void {
   const path = join(repo, rel);

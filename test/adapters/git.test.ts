@@ -1,18 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { gitFacts } from '../../src/adapters/git.js';
+import { runGit } from '../helpers/git.js';
 
 let tmp: string;
 let repo: string;
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'protocol.file.allow=always', ...args], {
-    cwd,
-    stdio: 'pipe',
-  });
+// protocol.file.allow: the submodule test clones from a local path.
+const git = (cwd: string, ...args: string[]) => runGit(cwd, ['-c', 'protocol.file.allow=always', ...args]);
 
 function write(rel: string, text = 'X=1\n'): string {
   const path = join(repo, rel);

@@ -1,6 +1,5 @@
 // The audit asks git about the workspace's files while it reads .env files and history; the facts
 // must be the same as asking afterwards, also for a secret file that was not among those asked.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,13 +9,14 @@ import { gitFacts } from '../../src/adapters/git.js';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { runAudit, type WorkspacePort } from '../../src/app/audit.js';
 import { fakeToken } from '../helpers/tokens.js';
+import { runGit } from '../helpers/git.js';
 
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, stdio: 'ignore' });
+const git = (cwd: string, ...args: string[]) => runGit(cwd, args);
 
 describe('audit and git', () => {
   test('a workspace that is the home: its committed shell history is reported as tracked, .env files as not ignored', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { buildDist, CLI, clearItems, filesHolding, keyringEnv, lookupItem, makeBox, requireKeyring, snapshot, type Box } from '../helpers/e2e.js';
 import { spawnCli, type PtySession } from '../helpers/pty.js';
+import { runGit } from '../helpers/git.js';
 import { fakeToken } from '../helpers/tokens.js';
 
 const boxes: Box[] = [];
@@ -47,15 +48,7 @@ function setup(name: string, old: string): Box {
 
 /** The workspace as a git repository whose history once held the value (in a file since removed). */
 function commitOnce(b: Box, old: string): string {
-  const git = (...args: string[]) => {
-    const r = spawnSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
-      cwd: b.workspace,
-      env: { ...b.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_SYSTEM: '/dev/null' },
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return r.stdout.trim();
-  };
+  const git = (...args: string[]) => runGit(b.workspace, args, b.env).trim();
   git('init', '-q', '-b', 'main');
   writeFileSync(join(b.workspace, 'settings.env'), `GITHUB_TOKEN=${old}\n`);
   git('add', 'settings.env');

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildDist, clearItems, CLI, filesHolding, lookupItem, makeBox, requireKeyring, runCli, snapshot, type Box, runCliAsync } from '../helpers/e2e.js';
+import { runGit } from '../helpers/git.js';
 import { fakeToken } from '../helpers/tokens.js';
 
 const outputs: string[] = [];
@@ -194,15 +195,7 @@ describe('rotate NAME --value-stdin --yes', () => {
     const old = token('git-old');
     const fresh = token('git-new');
     threeConsumers(b, old);
-    const git = (...args: string[]) => {
-      const r = spawnSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
-        cwd: b.workspace,
-        env: { ...b.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_SYSTEM: '/dev/null' },
-        encoding: 'utf8',
-      });
-      if (r.status !== 0) throw new Error(r.stderr);
-      return r.stdout.trim();
-    };
+    const git = (...args: string[]) => runGit(b.workspace, args, b.env).trim();
     git('init', '-q', '-b', 'main');
     write(join(b.workspace, 'config.env'), `GITHUB_TOKEN=${old}\n`, 0o644);
     git('add', 'config.env');
