@@ -1,9 +1,8 @@
 // Onboarding from the team policy: what is required, what is already there, the checks on the values
 // a teammate gives, the NAME=value input of --yes, the config steps, and a second run that finds
 // everything done.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Prompter } from '../../src/wizard/prompter.js';
 import { afterAll, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
@@ -15,7 +14,7 @@ import { POLICY_FILE } from '../../src/core/policy.js';
 import { SecretsMeta } from '../../src/app/secrets-meta.js';
 import { stateDirPath } from '../../src/app/state.js';
 import { fakeGithubTokenBadChecksum, fakeToken } from '../helpers/tokens.js';
-import { noWorkspace } from '../helpers/workspace.js';
+import { noWorkspace, tempMachine } from '../helpers/workspace.js';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -93,16 +92,8 @@ interface Box {
 }
 
 function box(files: Record<string, string>, policy: unknown = POLICY): Box {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-harden-onboard-'));
+  const { root, home, workspace } = tempMachine('mcp-harden-onboard-', files, 'ws');
   roots.push(root);
-  const home = join(root, 'home');
-  const workspace = join(root, 'ws');
-  mkdirSync(home, { recursive: true });
-  mkdirSync(workspace, { recursive: true });
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(workspace, rel)), { recursive: true });
-    writeFileSync(join(workspace, rel), text);
-  }
   if (policy !== null) writeFileSync(join(workspace, POLICY_FILE), typeof policy === 'string' ? policy : JSON.stringify(policy, null, 2));
   const host: HostEnv = { platform: 'linux', home, env: { HOME: home, PATH: '/usr/bin:/bin' } };
   return { root, home, workspace, host };

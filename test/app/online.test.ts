@@ -1,10 +1,9 @@
 // `audit --online` as a use case: a real scan of temp files, the tokens checked against a fake
 // provider on 127.0.0.1, and the findings and notes that come out, judged by trust level.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { findEnvFiles } from '../../src/adapters/walk.js';
@@ -15,6 +14,7 @@ import { fingerprint } from '../../src/core/secrets/index.js';
 import { matchServer } from '../../src/core/catalog/index.js';
 import { suggestTrust } from '../../src/core/trust.js';
 import { fakeToken } from '../helpers/tokens.js';
+import { tempMachine } from '../helpers/workspace.js';
 
 const GH = fakeToken('github-classic', 'online');
 const GH_READ = fakeToken('github-classic', 'online-read');
@@ -87,17 +87,8 @@ const noGit: Pick<WorkspacePort, 'gitFacts'> = {
 
 /** A workspace with a Claude Code .mcp.json (and other files), scanned for real. */
 async function scanned(files: Record<string, string>) {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-harden-online-'));
+  const { root, home, workspace } = tempMachine('mcp-harden-online-', files);
   roots.push(root);
-  const home = join(root, 'home');
-  const workspace = join(root, 'ws');
-  mkdirSync(home, { recursive: true });
-  mkdirSync(workspace, { recursive: true });
-  for (const [rel, text] of Object.entries(files)) {
-    const p = join(root, rel);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, text);
-  }
   return scan(nodeFs, { findEnvFiles, ...noGit }, {
     host: { platform: 'linux', home, env: { HOME: home } },
     workspace,

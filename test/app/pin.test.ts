@@ -1,7 +1,6 @@
 // Pinning unpinned packages to the version the machine already runs: the caches it is read from
 // (fake npx and uv caches under a temp HOME), the plan, and the edit the apply step makes.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
@@ -12,7 +11,7 @@ import { findCachedVersions } from '../../src/app/version-cache.js';
 import type { HostEnv } from '../../src/core/model.js';
 import type { Action } from '../../src/core/plan.js';
 import { versionKey } from '../../src/core/pin.js';
-import { noWorkspace } from '../helpers/workspace.js';
+import { noWorkspace, tempMachine } from '../helpers/workspace.js';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -20,14 +19,9 @@ afterAll(() => {
 });
 
 function machine(files: Record<string, string> = {}): { root: string; home: string; workspace: string } {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-harden-pin-'));
-  roots.push(root);
-  const home = join(root, 'home');
-  const workspace = join(root, 'ws');
-  mkdirSync(home, { recursive: true });
-  mkdirSync(workspace, { recursive: true });
-  for (const [rel, text] of Object.entries(files)) put(join(root, rel), text);
-  return { root, home, workspace };
+  const m = tempMachine('mcp-harden-pin-', files);
+  roots.push(m.root);
+  return m;
 }
 
 function put(path: string, text: string, mtime?: Date): void {

@@ -1,9 +1,8 @@
 // The team policy and least privilege: the trust levels the policy records are planned by (the
 // user's choices in the wizard win), and what a run changes (roots, tool groups) is recorded so a
 // second run plans no policy rewrite.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { MemorySecretStore } from '../../src/adapters/secret-store/memory.js';
@@ -13,7 +12,7 @@ import { annotationKey } from '../../src/app/plan.js';
 import { currentTrust, POLICY_FILE, validatePolicy, type Policy } from '../../src/core/policy.js';
 import type { Action } from '../../src/core/plan.js';
 import type { TrustLevel } from '../../src/core/trust.js';
-import { noWorkspace } from '../helpers/workspace.js';
+import { noWorkspace, tempMachine } from '../helpers/workspace.js';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -22,16 +21,8 @@ afterAll(() => {
 
 /** A workspace with its files; `policy` is read from it as the CLI does. */
 function world(files: Record<string, string>) {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-harden-policy-trust-'));
+  const { root, home, workspace } = tempMachine('mcp-harden-policy-trust-', files, 'ws');
   roots.push(root);
-  const home = join(root, 'home');
-  const workspace = join(root, 'ws');
-  mkdirSync(home, { recursive: true });
-  mkdirSync(workspace, { recursive: true });
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(workspace, rel)), { recursive: true });
-    writeFileSync(join(workspace, rel), text);
-  }
   const host = { platform: 'linux' as const, home, env: { HOME: home, XDG_STATE_HOME: join(home, '.state') } };
   const store = new MemorySecretStore();
   const deps = { fs: nodeFs, workspacePort: noWorkspace, openStore: async () => store };

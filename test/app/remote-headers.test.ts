@@ -1,8 +1,7 @@
 // Remote (http/sse) servers: Claude Code gets a headersHelper, VS Code a password input, every
 // other client a left-over item with its manual steps. Plans come from a real scan of temp files.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { MemorySecretStore } from '../../src/adapters/secret-store/memory.js';
@@ -15,7 +14,7 @@ import { KeychainUnavailableError, UsageError } from '../../src/core/errors.js';
 import type { ClientKind, Platform } from '../../src/core/model.js';
 import type { Action } from '../../src/core/plan.js';
 import { fakeToken } from '../helpers/tokens.js';
-import { noWorkspace } from '../helpers/workspace.js';
+import { noWorkspace, tempMachine } from '../helpers/workspace.js';
 
 const LINEAR = fakeToken('linear', 'remote-headers');
 const OPENAI = fakeToken('openai-project', 'remote-headers');
@@ -28,18 +27,9 @@ afterAll(() => {
 
 /** A temp HOME and workspace holding the given files (paths relative to the root). */
 function machine(files: Record<string, string>): { root: string; home: string; workspace: string } {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-harden-remote-'));
-  roots.push(root);
-  const home = join(root, 'home');
-  const workspace = join(root, 'ws');
-  mkdirSync(home, { recursive: true });
-  mkdirSync(workspace, { recursive: true });
-  for (const [rel, text] of Object.entries(files)) {
-    const p = join(root, rel);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, text);
-  }
-  return { root, home, workspace };
+  const m = tempMachine('mcp-harden-remote-', files);
+  roots.push(m.root);
+  return m;
 }
 
 async function planFor(files: Record<string, string>, platform: Platform = 'linux') {

@@ -1,9 +1,8 @@
 // Tool permission fields of Gemini, Codex, Cline and Kiro server entries for limited and untrusted
 // servers: planned from what each client can express, applied with the file's formatting kept,
 // planned once only, previewed by `fix --dry-run`, and undone like any other change.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -21,7 +20,7 @@ import { CATALOG } from '../../src/core/catalog/entries.js';
 import { editConfig } from '../../src/core/edit/index.js';
 import type { Action } from '../../src/core/plan.js';
 import type { TrustLevel } from '../../src/core/trust.js';
-import { noWorkspace } from '../helpers/workspace.js';
+import { noWorkspace, tempMachine } from '../helpers/workspace.js';
 import { trustByName } from '../helpers/trust.js';
 import { annotationKey } from '../../src/app/plan.js';
 
@@ -39,16 +38,8 @@ const CLINE = '.cline/data/settings/cline_mcp_settings.json';
 const KIRO = '.kiro/settings/mcp.json';
 
 function world(files: Record<string, string>) {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-harden-tool-rules-'));
+  const { root, home, workspace } = tempMachine('mcp-harden-tool-rules-', files, 'home');
   roots.push(root);
-  const home = join(root, 'home');
-  const workspace = join(root, 'ws');
-  mkdirSync(workspace, { recursive: true });
-  mkdirSync(home, { recursive: true });
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(home, rel)), { recursive: true });
-    writeFileSync(join(home, rel), text);
-  }
   const host = { platform: 'linux' as const, home, env: { HOME: home, XDG_STATE_HOME: join(home, '.state') } };
   const audit = { host, workspace, noHome: false, configs: [], failOn: 'high' as const, ignore: [], version: 'test' };
   return { home, workspace, host, audit, file: (rel: string) => join(home, rel) };

@@ -1,8 +1,7 @@
 // The wizard and the team policy's trust levels: a row the policy declares starts at the level it
 // records; rows of one name stay apart (their own keys, their own labels in plain mode).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeFs } from '../../src/adapters/node-fs.js';
 import { MemorySecretStore } from '../../src/adapters/secret-store/memory.js';
@@ -13,7 +12,7 @@ import { POLICY_FILE, validatePolicy, type Policy } from '../../src/core/policy.
 import type { TrustLevel } from '../../src/core/trust.js';
 import { scanData } from '../../src/wizard/data.js';
 import { engineFromFix, type WizardEngine } from '../../src/wizard/run.js';
-import { noWorkspace } from '../helpers/workspace.js';
+import { noWorkspace, tempMachine } from '../helpers/workspace.js';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -21,16 +20,8 @@ afterAll(() => {
 });
 
 function world(files: Record<string, string>) {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-harden-wizard-trust-'));
+  const { root, home, workspace } = tempMachine('mcp-harden-wizard-trust-', files);
   roots.push(root);
-  const home = join(root, 'home');
-  const workspace = join(root, 'ws');
-  mkdirSync(home, { recursive: true });
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  mkdirSync(workspace, { recursive: true });
   let policy: Policy | undefined;
   try {
     policy = validatePolicy(JSON.parse(readFileSync(join(workspace, POLICY_FILE), 'utf8')));
