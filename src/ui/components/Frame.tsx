@@ -16,6 +16,20 @@ export interface Props {
   children: ReactNode;
 }
 
+/** The product's header line: its name, then where the user is. Shared with the guided flows. */
+export function HeaderLine({ text }: { text: string }) {
+  const theme = useTheme();
+  return (
+    <Text wrap="truncate-end">
+      <Text bold color={theme.accent}>
+        mcp-harden
+      </Text>
+      {'  '}
+      <Text bold>{text}</Text>
+    </Text>
+  );
+}
+
 export default function Frame({ title, width, hints, help, children }: Props) {
   const theme = useTheme();
   const index = STEPS.indexOf(title as StepTitle);
@@ -24,13 +38,7 @@ export default function Frame({ title, width, hints, help, children }: Props) {
   const crumbs = width >= 110 && index >= 0 ? STEPS.map((s, i) => (i === index ? `[${s}]` : s)).join(' › ') : '';
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="truncate-end">
-        <Text bold color={theme.accent}>
-          mcp-harden
-        </Text>
-        {'  '}
-        <Text bold>{crumbs || where}</Text>
-      </Text>
+      <HeaderLine text={crumbs || where} />
       <Text> </Text>
       {help ? <Help width={width} /> : children}
       <Text wrap="truncate-end" color={theme.muted} dimColor={!theme.color}>

@@ -6,6 +6,7 @@ import { commandFor } from '../keymap.js';
 import { useTheme } from '../theme.js';
 import { useFlowStore } from './context.js';
 import type { Question } from './store.js';
+import QuestionLine from './QuestionLine.js';
 
 type Confirm = Extract<Question, { kind: 'confirm' }>;
 
@@ -33,12 +34,10 @@ export default function ConfirmQuestion({ question, width }: { question: Confirm
   };
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="wrap">
-        <Text bold color={theme.accent}>
-          ?
-        </Text>{' '}
-        <Text bold>{question.message}</Text> <Text color={theme.muted}>{question.default ? '(Y/n)' : '(y/N)'}</Text>
-      </Text>
+      <QuestionLine message={question.message}>
+        {' '}
+        <Text color={theme.muted}>{question.default ? '(Y/n)' : '(y/N)'}</Text>
+      </QuestionLine>
       <Text>
         {'    '}
         {option(true)}

@@ -4,6 +4,7 @@
 import { Box, Static, Text, useInput, useWindowSize } from 'ink';
 import { useState, useSyncExternalStore } from 'react';
 import { commandFor } from '../keymap.js';
+import { HeaderLine } from '../components/Frame.js';
 import { ThemeContext, createTheme, useTheme } from '../theme.js';
 import ConfirmQuestion from './ConfirmQuestion.js';
 import SecretQuestion from './SecretQuestion.js';
@@ -47,17 +48,10 @@ function Said({ line, width }: { line: SaidLine; width: number }) {
 }
 
 function Title({ title, width }: { title: string; width: number }) {
-  const theme = useTheme();
-  // The wizard's header line (Frame.tsx), then a blank line.
+  // The wizard's header line, then a blank line.
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="truncate-end">
-        <Text bold color={theme.accent}>
-          mcp-harden
-        </Text>
-        {'  '}
-        <Text bold>{title}</Text>
-      </Text>
+      <HeaderLine text={title} />
       <Text> </Text>
     </Box>
   );

@@ -6,6 +6,7 @@ import { useRef, useState } from 'react';
 import { useTheme } from '../theme.js';
 import { useFlowStore } from './context.js';
 import { maskOf, type Question } from './store.js';
+import QuestionLine from './QuestionLine.js';
 
 type Secret = Extract<Question, { kind: 'secret' }>;
 
@@ -53,12 +54,7 @@ export default function SecretQuestion({ question, width }: { question: Secret; 
 
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="wrap">
-        <Text bold color={theme.accent}>
-          ?
-        </Text>{' '}
-        <Text bold>{question.message}</Text>
-      </Text>
+      <QuestionLine message={question.message} />
       <Text wrap="truncate-end">
         {'    '}
         {length ? maskOf(length) : <Text color={theme.muted}>(type or paste; nothing is shown)</Text>}

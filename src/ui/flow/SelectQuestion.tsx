@@ -6,6 +6,7 @@ import { visibleWindow } from '../layout.js';
 import { useTheme } from '../theme.js';
 import type { FlowStore, Question } from './store.js';
 import { useFlowStore } from './context.js';
+import QuestionLine from './QuestionLine.js';
 
 type Select = Extract<Question, { kind: 'select' }>;
 
@@ -25,12 +26,7 @@ export default function SelectQuestion({ question, width, rows }: { question: Se
   const win = visibleWindow(n, cursor, Math.max(1, Math.floor(rows / (withHints ? 2 : 1))));
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="wrap">
-        <Text bold color={theme.accent}>
-          ?
-        </Text>{' '}
-        <Text bold>{question.message}</Text>
-      </Text>
+      <QuestionLine message={question.message} />
       {win.start > 0 ? <Text color={theme.muted}>{'    '}↑ {win.start} more</Text> : null}
       {question.choices.slice(win.start, win.end).map((c, j) => {
         const i = win.start + j;
