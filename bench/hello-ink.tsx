@@ -1,5 +1,6 @@
 // The reference bench/wizard.mjs measures next to the wizard: the smallest Ink app, bundled as the
-// CLI is (production React, minified, one file). Its first frame is the floor of any Ink screen.
+// CLI is (production React, minified) and loaded through bench/hello-ink-entry.ts as the CLI loads
+// the wizard. Its first frame is the floor of any Ink screen.
 import { Box, Text, render, useApp, useInput } from 'ink';
 
 function Hello() {

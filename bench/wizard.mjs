@@ -6,7 +6,7 @@
 //
 // Usage (bench/run.mjs does this): bash scripts/with-keyring.sh node bench/wizard.mjs [--runs N] [--json]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,17 +79,19 @@ const cwd = join(root, 'workspace/acme-app');
 const firstFrame = (out) => out.includes('2/9 Servers') && out.includes('Continue to trust levels');
 const helloFrame = (out) => out.includes('Hello from Ink');
 
-// The hello-world reference, bundled like the CLI.
+// The hello-world reference, bundled and loaded like the CLI: ES modules in a `"type": "module"`
+// package (else Node first tries each file as CommonJS), the compile cache, Ink without fetch.
 const helloDir = mkdtempSync(join(tmpdir(), 'mcp-harden-hello-ink-'));
+writeFileSync(join(helloDir, 'package.json'), '{ "type": "module" }\n');
 const helloBuild = await rolldown({
-  input: join(repo, 'bench/hello-ink.tsx'),
+  input: join(repo, 'bench/hello-ink-entry.ts'),
   platform: 'node',
   external: ['react-devtools-core'],
   transform: { jsx: 'react-jsx', define: { 'process.env.NODE_ENV': '"production"' } },
   logLevel: 'silent',
 });
 await helloBuild.write({ dir: helloDir, format: 'esm', minify: true });
-const hello = join(helloDir, 'hello-ink.js');
+const hello = join(helloDir, 'hello-ink-entry.js');
 
 const wizardMs = [];
 const helloMs = [];
