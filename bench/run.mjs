@@ -233,7 +233,7 @@ function wizardBench() {
   }
   const result = JSON.parse(line);
   console.log(
-    `  ${result.runs} interleaved runs: median ${result.wizardMedianMs.toFixed(0)} ms to the server table (first frame ${result.scanFrameMedianMs.toFixed(0)} ms); node -e 0: ${result.nodeMedianMs.toFixed(0)} ms`,
+    `  ${result.runs} interleaved runs: median ${result.wizardMedianMs.toFixed(0)} ms to the server table (Scan step drawn first in ${result.scanShown} of ${result.runs}); node -e 0: ${result.nodeMedianMs.toFixed(0)} ms`,
   );
   console.log(`  reference: a bundled hello-world Ink app's first frame, ${result.helloMedianMs.toFixed(0)} ms = ${result.helloRatio.toFixed(2)}× node -e 0`);
   verdict(label, result.ratio, result.target);

@@ -29,8 +29,9 @@ if (process.env.MCP_HARDEN_TEST_KEYRING !== '1') {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * Spawns argv in a 100×30 pty. Resolves with { ms, scanMs }: ms until `done(output)` (or until exit
- * when `done` is null), scanMs until the first frame (the Scan step) is on screen.
+ * Spawns argv in a 100×30 pty. Resolves with { ms, scanShown }: ms until `done(output)` (or until
+ * exit when `done` is null); scanShown when the Scan step was drawn first (a scan too slow to go
+ * straight to the table).
  */
 function timeInPty(argv, opts, done) {
   return new Promise((resolve, reject) => {
@@ -39,7 +40,7 @@ function timeInPty(argv, opts, done) {
     const child = pty.spawn(node, argv, { name: 'xterm-256color', cols: 100, rows: 30, ...opts });
     let out = '';
     let ms;
-    let scanMs;
+    let scanShown = false;
     const timer = setTimeout(() => {
       child.kill();
       reject(new Error(`no first frame after 20 s: ${out.slice(-300)}`));
@@ -47,7 +48,7 @@ function timeInPty(argv, opts, done) {
     child.onData((d) => {
       if (ms !== undefined || !done) return;
       out += d;
-      if (scanMs === undefined && out.includes('1/9 Scan')) scanMs = since();
+      if (out.includes('1/9 Scan')) scanShown = true;
       if (done(out)) {
         ms = since();
         child.write('q');
@@ -55,7 +56,7 @@ function timeInPty(argv, opts, done) {
     });
     child.onExit(() => {
       clearTimeout(timer);
-      resolve({ ms: ms ?? since(), scanMs });
+      resolve({ ms: ms ?? since(), scanShown });
     });
   });
 }
@@ -95,7 +96,7 @@ const hello = join(helloDir, 'hello-ink-entry.js');
 
 const wizardMs = [];
 const helloMs = [];
-const scanFrameMs = [];
+let scanShown = 0;
 const nodeMs = [];
 try {
   // One warm-up of each, not counted: the first spawn pays for the page cache.
@@ -106,7 +107,7 @@ try {
     nodeMs.push((await timeInPty(['-e', '0'], { cwd, env }, null)).ms);
     const w = await timeInPty([cli], { cwd, env }, firstFrame);
     wizardMs.push(w.ms);
-    if (w.scanMs !== undefined) scanFrameMs.push(w.scanMs);
+    if (w.scanShown) scanShown++;
     helloMs.push((await timeInPty([hello], { cwd, env }, helloFrame)).ms);
   }
 } finally {
@@ -114,16 +115,16 @@ try {
   rmSync(helloDir, { recursive: true, force: true });
 }
 
-// scanFrameMs: the first frame drawn (the Scan step), i.e. the cost of loading the CLI and Ink; the
-// rest up to the server table is the scan itself.
-const result = { runs, wizardMedianMs: median(wizardMs), scanFrameMedianMs: median(scanFrameMs), nodeMedianMs: median(nodeMs), target: TARGET };
+// scanShown: runs where the scan outlasted the wait for it (src/wizard/run.ts SCAN_FRAME_AFTER_MS) and
+// its progress was drawn before the table.
+const result = { runs, wizardMedianMs: median(wizardMs), scanShown, nodeMedianMs: median(nodeMs), target: TARGET };
 result.ratio = result.wizardMedianMs / result.nodeMedianMs;
 result.helloMedianMs = median(helloMs);
 result.helloRatio = result.helloMedianMs / result.nodeMedianMs;
 if (json) console.log(JSON.stringify(result));
 else {
   console.log(
-    `wizard to the server table, ${runs} runs: median ${result.wizardMedianMs.toFixed(0)} ms (first frame, the Scan step: ${result.scanFrameMedianMs.toFixed(0)} ms); node -e 0: ${result.nodeMedianMs.toFixed(0)} ms`,
+    `wizard to the server table, ${runs} runs: median ${result.wizardMedianMs.toFixed(0)} ms (the Scan step drawn first in ${scanShown} of ${runs}); node -e 0: ${result.nodeMedianMs.toFixed(0)} ms`,
   );
   console.log(`reference: a bundled hello-world Ink app draws its first frame in ${result.helloMedianMs.toFixed(0)} ms = ${result.helloRatio.toFixed(2)}× node -e 0`);
   console.log(`ratio ${result.ratio.toFixed(2)}× (target ≤ ${TARGET}×): ${result.ratio <= TARGET ? 'PASS' : 'FAIL'}`);

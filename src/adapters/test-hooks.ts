@@ -18,3 +18,14 @@ export function crashPoint(name: string): void {
     }
   }
 }
+
+/**
+ * With MCP_HARDEN_TEST_HOOKS=1 and MCP_HARDEN_TEST_SLOW_SCAN_MS=<ms>, the wizard's scan takes at
+ * least that long, so a test or a screenshot sees the progress frame a slow machine would show.
+ * 0 otherwise.
+ */
+export function slowScanMs(): number {
+  if (process.env['MCP_HARDEN_TEST_HOOKS'] !== '1') return 0;
+  const ms = Number(process.env['MCP_HARDEN_TEST_SLOW_SCAN_MS'] ?? 0);
+  return Number.isFinite(ms) && ms > 0 ? ms : 0;
+}

@@ -9,6 +9,7 @@ import { runAudit, scan, type AuditOptions, type AuditProgress } from '../app/au
 import { nodeFs } from '../adapters/node-fs.js';
 import { findEnvFiles } from '../adapters/walk.js';
 import { committedText, gitFacts } from '../adapters/git.js';
+import { slowScanMs } from '../adapters/test-hooks.js';
 import type { AuditReport } from '../core/report.js';
 import { CLIENT_KINDS, SEVERITIES, type ClientKind, type HostEnv, type Platform, type Severity } from '../core/model.js';
 import { baselineKeys, type IgnoreEntry } from '../core/suppress.js';
@@ -233,6 +234,12 @@ async function wizard(
   const audit = await changeAudit(globals, workspace, host);
   const { engineFromFix, createRunner } = await import('../wizard/run.js');
   const engine = engineFromFix({ fs: nodeFs, workspacePort: { findEnvFiles, gitFacts, committedText }, openStore }, { audit });
+  const slow = slowScanMs();
+  if (slow) {
+    const scan = engine.scan;
+    // Unref'd: a run cancelled meanwhile exits without waiting for it.
+    engine.scan = async (onProgress) => (await Promise.all([scan(onProgress), new Promise((r) => setTimeout(r, slow).unref())]))[0];
+  }
   if (globals.plain) {
     const { runPlain, inquirerPrompts } = await import('./plain.js');
     return runPlain(engine, inquirerPrompts({ stdin: process.stdin, stdout: process.stdout }), {

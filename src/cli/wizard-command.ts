@@ -21,10 +21,26 @@ export function isInteractive(io: { stdin: { isTTY?: boolean }; stdout: { isTTY?
 
 /**
  * Mounts the wizard over `runner`, which the caller may have started already: the scan then runs
- * while this module loads, and the first frame shows how far it got.
+ * while this module loads. The first frame is drawn when the runner says it is worth it (the server
+ * table after a quick scan, the scan's progress after a slow one).
  */
 export async function runWizard(runner: Runner, io: WizardIo): Promise<number> {
   if (!isInteractive(io)) return EXIT.usage;
+  // A signal from outside (kill -INT, a closing terminal, Ctrl+C before the first frame) is a cancel too.
+  const onSignal = () => runner.store.dispatch({ type: 'command', command: 'cancel' });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    runner.start();
+    await runner.firstFrame();
+    return await mount(runner, io);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function mount(runner: Runner, io: WizardIo): Promise<number> {
   const instance = render(createElement(App, { store: runner.store, color: io.color }), {
     stdin: io.stdin,
     stdout: io.stdout,
@@ -34,19 +50,9 @@ export async function runWizard(runner: Runner, io: WizardIo): Promise<number> {
     patchConsole: false,
   });
   runner.setFrameFlush(() => instance.waitUntilRenderFlush());
-  runner.start();
-  // A signal from outside (kill -INT, a closing terminal) is a cancel too.
-  const onSignal = () => runner.store.dispatch({ type: 'command', command: 'cancel' });
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    const code = await runner.exited;
-    await instance.waitUntilRenderFlush();
-    instance.unmount();
-    await instance.waitUntilExit().catch(() => {});
-    return code;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const code = await runner.exited;
+  await instance.waitUntilRenderFlush();
+  instance.unmount();
+  await instance.waitUntilExit().catch(() => {});
+  return code;
 }

@@ -125,6 +125,12 @@ export function createStore(initial: WizardState, execute: Executor): WizardStor
   return store;
 }
 
+/**
+ * How long a scan may run before its progress is drawn. Below this, a pause before the first frame
+ * is not felt (the terminal needs about as long to load the UI anyway).
+ */
+export const SCAN_FRAME_AFTER_MS = 150;
+
 const levelsKey = (levels: Record<string, Level>) =>
   JSON.stringify(Object.entries(levels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
@@ -140,14 +146,22 @@ export interface Runner {
    */
   start(): void;
   /**
+   * Settles when the first frame is worth drawing: as soon as the scan is over, or `scanFrameAfterMs`
+   * after start() while it still runs. A quick scan opens on the server table (one frame instead of
+   * a progress frame that is gone before it can be read, and the table comes sooner); a slow one
+   * shows its progress.
+   */
+  firstFrame(): Promise<void>;
+  /**
    * Lets the UI put a state on screen before slow work starts: awaited once the servers are known,
    * before the plan is worked out (Ink throttles its frames, and planning would hold the table back).
    */
   setFrameFlush(flush: () => Promise<void>): void;
 }
 
-export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: number } = {}): Runner {
+export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: number; scanFrameAfterMs?: number } = {}): Runner {
   const every = opts.progressEveryMs ?? 50;
+  const scanFrameAfter = opts.scanFrameAfterMs ?? SCAN_FRAME_AFTER_MS;
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((r) => (resolveExit = r));
   /** Plans already computed, by their levels: the first one is `fix --yes`'s. */
@@ -156,6 +170,13 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
   const effects: Effect[] = [];
   let flushFrame: () => Promise<void> = () => Promise.resolve();
   let started = false;
+  let firstFrameDue!: () => void;
+  const firstFrame = new Promise<void>((r) => (firstFrameDue = r));
+  let scanFrameTimer: NodeJS.Timeout | undefined;
+  const resolveFirstFrame = () => {
+    clearTimeout(scanFrameTimer);
+    firstFrameDue();
+  };
 
   const fail = (dispatch: (e: WizardEvent) => void, err: unknown) => {
     dispatch({ type: 'failed', message: err instanceof Error ? err.message : String(err), code: exitCodeFor(err) });
@@ -192,13 +213,15 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
           phase = p.phase;
           dispatch({ type: 'scan-progress', progress: { ...p } });
         };
-        // Off the current tick: the first frame is drawn before any IO starts. The servers show as
+        // Right after the current dispatch (the scan runs while the UI loads). The servers show as
         // soon as the scan is done; the keychain and the plan follow while the user reads them.
-        setImmediate(() => {
+        queueMicrotask(() => {
           engine
             .scan(onProgress)
             .then(async (scanned) => {
               dispatch({ type: 'servers-ready', data: scanData(scanned.report, engine.view, engine.policy) });
+              // A turn of the event loop lets a UI waiting for firstFrame() mount; then its frame is flushed.
+              await new Promise((r) => setImmediate(r));
               await flushFrame();
               const prepared = await engine.prepare(undefined, onProgress, undefined, undefined, undefined, scanned);
               const data = wizardData(prepared, engine.view, engine.policy);
@@ -251,6 +274,9 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
   };
 
   const store = createStore(initialState, execute);
+  store.subscribe(() => {
+    if (store.getState().step !== 'scan') resolveFirstFrame();
+  });
   return {
     store,
     exited,
@@ -258,8 +284,10 @@ export function createRunner(engine: WizardEngine, opts: { progressEveryMs?: num
     start: () => {
       if (started) return;
       started = true;
+      scanFrameTimer = setTimeout(resolveFirstFrame, scanFrameAfter);
       store.dispatch({ type: 'init' });
     },
+    firstFrame: () => firstFrame,
     setFrameFlush: (flush) => {
       flushFrame = flush;
     },

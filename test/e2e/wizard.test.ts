@@ -83,11 +83,14 @@ function runsIn(sb: Sandbox): unknown[] {
   return JSON.parse(r.stdout).runs;
 }
 
-function open(sb: Sandbox, args: string[], size: { cols?: number; rows?: number } = {}): PtySession {
-  const s = spawnCli({ args, cwd: sb.workspace, env: envFor(sb), cols: size.cols ?? 100, rows: size.rows ?? 30 });
+function open(sb: Sandbox, args: string[], size: { cols?: number; rows?: number } = {}, env: Record<string, string> = {}): PtySession {
+  const s = spawnCli({ args, cwd: sb.workspace, env: { ...envFor(sb), ...env }, cols: size.cols ?? 100, rows: size.rows ?? 30 });
   sessions.push(s);
   return s;
 }
+
+/** A scan that takes at least `ms` (a test hook): the wizard then shows the scan's progress first. */
+const slowScan = (ms: number) => ({ MCP_HARDEN_TEST_HOOKS: '1', MCP_HARDEN_TEST_SLOW_SCAN_MS: String(ms) });
 
 /** Waits for a screen and keeps it for the secret check. */
 async function see(s: PtySession, what: string | RegExp, timeoutMs?: number): Promise<string> {
@@ -160,7 +163,8 @@ describe('the wizard in a terminal', () => {
   ] as const)('cancelling at %s with %s changes nothing on disk and exits 130', async (step, key) => {
     const sb = fresh(`cancel-${step.replace(/\W/g, '')}-${key.replace(/\W/g, '')}`);
     const before = tree(sb.root);
-    const s = open(sb, []);
+    // A quick scan opens on the server table: cancelling at the Scan step needs a slow one.
+    const s = open(sb, [], {}, step === 'Scan' ? slowScan(60_000) : {});
     const order = ['Scan', 'Servers', 'Trust', 'Scopes', 'Files', 'Keychain', 'Keychain diff', 'Confirm'];
     const marks: Record<string, string | RegExp> = {
       Scan: '1/9 Scan',
@@ -172,7 +176,7 @@ describe('the wizard in a terminal', () => {
       'Keychain diff': /will change \(secrets masked\)/,
       Confirm: '7/9 Confirm',
     };
-    for (const at of order.slice(0, order.indexOf(step) + 1)) {
+    for (const at of order.slice(step === 'Scan' ? 0 : 1, order.indexOf(step) + 1)) {
       await see(s, marks[at]!);
       if (at !== step) s.press('Enter');
     }
@@ -185,6 +189,17 @@ describe('the wizard in a terminal', () => {
     expect(existsSync(join(sb.home, '.local', 'state', 'mcp-harden'))).toBe(false);
     expect(runsIn(sb)).toEqual([]);
     expect(keychainState().get('GITHUB_PERSONAL_ACCESS_TOKEN')).toBeNull();
+  });
+
+  test('a slow scan shows its live progress, then moves on to the server table by itself', async () => {
+    const sb = fresh('slow-scan');
+    const s = open(sb, [], {}, slowScan(2500));
+    // The counters are the scan's own, not zeros: the frame is drawn after the scan has read files.
+    const progress = await see(s, /1\/9 Scan[\s\S]*Looking at your MCP setup[\s\S]*\b[1-9]\d* files read · \d+ directories · [1-9]\d* servers · [1-9]\d* secrets found/);
+    expect(progress).not.toContain('2/9 Servers');
+    await see(s, /2\/9 Servers[\s\S]*Continue to trust levels/, 20_000);
+    s.press('q');
+    expect((await s.exit).code).toBe(130);
   });
 
   test('a resize mid-run redraws the step at the new width', async () => {
