@@ -52,6 +52,14 @@ export const nodeFs: ReadOnlyFs = {
     }
   },
 
+  async realPath(path: string): Promise<string | null> {
+    try {
+      return await realpath(path);
+    } catch {
+      return null;
+    }
+  },
+
   async list(dir: string): Promise<string[]> {
     try {
       return await readdir(dir);

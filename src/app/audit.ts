@@ -255,20 +255,30 @@ export async function scan(
     return rel === '' || (!rel.startsWith('..') && !lib.isAbsolute(rel));
   };
 
+  // The workspace and home as given and as they really are (either may be reached through a link,
+  // /tmp on macOS is): a link's target inside either is not outside.
+  const realRoots = Promise.all([workspace, host.home].map((root) => fs.realPath(root)));
+  const outsideRoots = async (real: string) => {
+    const roots = [workspace, host.home, ...(await realRoots).filter((r): r is string => r !== null)];
+    return !roots.some((root) => inside(real, root));
+  };
+
   /** Looks at a path: symlink checks, then reads it. Returns null when there is nothing to read. */
   async function open(path: string): Promise<{ text: string; mode?: number } | null> {
     const facts = await fs.inspect(path);
     if (!facts) return null;
+    const outsideFinding = (message: string) =>
+      findings.push({ rule: 'symlink-outside', severity: RULES['symlink-outside'].severity, message, file: path, fix: RULES['symlink-outside'].fix });
     if (facts.isSymlink) {
       const target = facts.realPath;
-      if (target && !inside(target, workspace) && !inside(target, host.home)) {
-        findings.push({
-          rule: 'symlink-outside',
-          severity: RULES['symlink-outside'].severity,
-          message: `${lib.basename(path)} links to ${target}, outside the workspace and home directory; it is read, never changed through the link`,
-          file: path,
-          fix: RULES['symlink-outside'].fix,
-        });
+      if (target && (await outsideRoots(target))) {
+        outsideFinding(`${lib.basename(path)} links to ${target}, outside the workspace and home directory; it is read, never changed through the link`);
+      }
+    } else if (facts.isFile && (inside(path, workspace) || inside(path, host.home))) {
+      // A folder on the way may be the link: the file then really lives where that leads.
+      const real = await fs.realPath(path);
+      if (real !== null && real !== lib.resolve(path) && (await outsideRoots(real))) {
+        outsideFinding(`${lib.basename(path)} is reached through a linked folder and really is ${real}, outside the workspace and home directory; it is read, never changed through the link`);
       }
     }
     if (!facts.isFile) return null;

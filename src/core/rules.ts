@@ -87,9 +87,9 @@ export const RULES: Record<RuleId, RuleInfo> = {
   },
   'symlink-outside': {
     id: 'symlink-outside',
-    title: 'Config or .env is a symlink that leaves the workspace or home',
+    title: 'Config or .env is a symlink (or in a linked folder) that leaves the workspace or home',
     severity: 'medium',
-    help: 'The file is a link to somewhere outside the workspace and home directory. mcp-harden reads it but will not change it through the link.',
+    help: 'The file is a link, or sits in a folder that is a link, to somewhere outside the workspace and home directory. mcp-harden reads it but will not change it through the link.',
     fix: 'Check the link target; harden the target file where it lives.',
   },
   'secret-in-backup': {

@@ -22,4 +22,6 @@ export interface ReadOnlyFs {
   readText(path: string): Promise<ReadResult>;
   /** Names in a directory; empty when it does not exist or cannot be read. */
   list(dir: string): Promise<string[]>;
+  /** The path with every symlink on the way resolved (its folders' too); null when it cannot be. */
+  realPath(path: string): Promise<string | null>;
 }
