@@ -8,6 +8,7 @@ import {
   type Node as JsonNode,
   type ParseError as JsonError,
 } from 'jsonc-parser';
+import { appendItems, removeItems, splitChange, type ArraySpan, type ArraySyntax } from './array.js';
 import { EditError, showPath } from './errors.js';
 import { applyEdits, detectEol, lineEnd, lineStart, splitBom, type TextEdit } from './text.js';
 import type { AppendObjectChange, EditChange, JsonValue, SetObjectChange } from './types.js';
@@ -105,6 +106,10 @@ function editOne(text: string, change: EditChange, formatting: FormattingOptions
     if (change.op === 'set-boolean' && node.type !== 'boolean') {
       throw new EditError(`Cannot set ${where}: the value there is not a boolean`);
     }
+    if (change.op === 'set-string-array') {
+      const itemwise = editArrayItems(text, path, change.value, formatting);
+      if (itemwise !== undefined) return itemwise;
+    }
     if (change.op === 'set-string-array' && hasNewline(text, node)) {
       // A multi-line array stays multi-line, one item a line, indented like the file.
       return applyEdits(text, modify(text, path, [...change.value], { formattingOptions: formatting }));
@@ -145,6 +150,32 @@ function editOne(text: string, change: EditChange, formatting: FormattingOptions
   if (own !== undefined) return applyEdits(text, own);
   const value = change.op === 'set-string' || change.op === 'set-boolean' ? change.value : [...change.value];
   return applyEdits(text, modify(text, path, value, { formattingOptions: formatting }));
+}
+
+const JSON_ARRAY: ArraySyntax = { quote: (v) => JSON.stringify(v), lineComment: String.raw`\/\/.*|\/\*.*\*\/[ \t]*` };
+
+/** The array of strings at `path`, as an ArraySpan with its values; undefined if an item is not a string. */
+function stringArrayAt(text: string, path: (string | number)[]): { span: ArraySpan; values: string[] } | undefined {
+  const node = findNodeAtLocation(parse(text), path);
+  const children = node?.type === 'array' ? (node.children ?? []) : [];
+  if (node === undefined || children.some((c) => c.type !== 'string')) return undefined;
+  return {
+    span: { start: node.offset, end: node.offset + node.length, items: children.map((c) => ({ start: c.offset, end: c.offset + c.length })) },
+    values: children.map((c) => c.value as string),
+  };
+}
+
+/** `value` written item by item over the array at `path` (see array.ts); undefined when it cannot be. */
+function editArrayItems(text: string, path: (string | number)[], value: readonly string[], formatting: FormattingOptions): string | undefined {
+  const old = stringArrayAt(text, path);
+  const split = old && splitChange(old.values, value);
+  if (!old || !split) return undefined;
+  let out = split.removed.length ? applyEdits(text, removeItems(text, old.span, split.removed, JSON_ARRAY)) : text;
+  if (split.appended.length) {
+    const now = stringArrayAt(out, path)!;
+    out = applyEdits(out, appendItems(out, now.span, split.appended, JSON_ARRAY, formatting.eol ?? '\n'));
+  }
+  return out;
 }
 
 /**

@@ -3,6 +3,8 @@
 // one inserted or removed line. The caller re-parses the result and compares it with the intended
 // data, so a scanner mistake becomes a refused edit, never a corrupted file.
 import { scanTomlText, tomlPathKey as keyOf, type TomlPath as Path, type TomlValueSpan as ValueSpan } from '../toml-text.js';
+import { parseToml } from '../toml-lib.js';
+import { appendItems, removeItems, splitChange, type ArraySpan, type ArraySyntax } from './array.js';
 import { EditError, showPath } from './errors.js';
 import { applyEdits, detectEol, indentOf, lineEnd, lineEndWithBreak, lineStart, splitBom, type TextEdit } from './text.js';
 import type { ConfigChange } from './types.js';
@@ -90,6 +92,38 @@ function tomlArray(text: string, old: ValueSpan | undefined, path: Path, scan: S
   return `[${eol}${body}${eol}${closeIndent}]`;
 }
 
+const TOML_ARRAY: ArraySyntax = { quote: tomlString, lineComment: '#.*' };
+
+/** The array of strings at `path`, as an ArraySpan with its values; undefined if an item is not a string. */
+function stringArrayAt(text: string, path: Path): { span: ArraySpan; values: string[] } | undefined {
+  const scan = scanToml(text);
+  const array = scan.values.get(keyOf(path));
+  let values: unknown;
+  try {
+    values = parseToml(text);
+  } catch {
+    return undefined;
+  }
+  for (const key of path) values = (values as Record<string | number, unknown> | undefined)?.[key];
+  if (array?.kind !== 'array' || !Array.isArray(values) || values.some((v) => typeof v !== 'string')) return undefined;
+  const items = values.map((_, k) => scan.values.get(keyOf([...path, k])));
+  if (items.some((item) => item?.kind !== 'string')) return undefined;
+  return { span: { start: array.start, end: array.end, items: items.map((item) => ({ start: item!.start, end: item!.end })) }, values: values as string[] };
+}
+
+/** `value` written item by item over the array at `path` (see array.ts); undefined when it cannot be. */
+function editArrayItems(text: string, path: Path, value: readonly string[]): string | undefined {
+  const old = stringArrayAt(text, path);
+  const split = old && splitChange(old.values, value);
+  if (!old || !split) return undefined;
+  let out = split.removed.length ? applyEdits(text, removeItems(text, old.span, split.removed, TOML_ARRAY)) : text;
+  if (split.appended.length) {
+    const now = stringArrayAt(out, path)!;
+    out = applyEdits(out, appendItems(out, now.span, split.appended, TOML_ARRAY, detectEol(out)));
+  }
+  return out;
+}
+
 function insertInTable(text: string, spot: TableSpot, key: string, valueText: string): TextEdit {
   const eol = detectEol(text);
   if (spot.kind === 'inline') {
@@ -160,6 +194,8 @@ function editOne(text: string, change: ConfigChange): string {
       return applyEdits(text, [{ offset: span.start, length: span.end - span.start, content: tomlString(change.value) }]);
     }
     if (span.kind !== 'array') throw new EditError(`Cannot set ${where}: the value there is not an array`);
+    const itemwise = editArrayItems(text, change.path, change.value);
+    if (itemwise !== undefined) return itemwise;
     const content = tomlArray(text, span, change.path, scan, change.value);
     return applyEdits(text, [{ offset: span.start, length: span.end - span.start, content }]);
   }

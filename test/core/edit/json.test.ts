@@ -88,6 +88,53 @@ describe('editConfig json: adding keys and arrays', () => {
     expect(after).toBe('{\n  "s": {\n    "args": [\n      "a",\n      "b",\n      "c"\n    ],\n    "env": {}\n  }\n}\n');
   });
 
+  it('adds to a list item by item: comments inside it and its layout stay', () => {
+    const before = [
+      '{',
+      '  "s": {',
+      '    "excludeTools": [',
+      '      // writes to the tracker',
+      '      "create_issue", // keep: see #12',
+      '      "delete_repo"',
+      '    ]',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const after = editConfig('json', before, [{ op: 'set-string-array', path: ['s', 'excludeTools'], value: ['create_issue', 'delete_repo', 'push_files', 'merge_pull_request'] }]);
+    expect(after).toBe(
+      before.replace('      "delete_repo"\n', '      "delete_repo",\n      "push_files",\n      "merge_pull_request"\n'),
+    );
+    // On one line, after the last item, separated like the others; a comment after the list stays.
+    const inline = '{"s": {"autoApprove": ["read_file",  /* safe */ "list_dir"] } } // team list\n';
+    expect(editConfig('json', inline, [{ op: 'set-string-array', path: ['s', 'autoApprove'], value: ['read_file', 'list_dir', 'search'] }])).toBe(
+      '{"s": {"autoApprove": ["read_file",  /* safe */ "list_dir", "search"] } } // team list\n',
+    );
+  });
+
+  it('removes from a list item by item: the removed items\' lines go, comment lines stay, and no comma is left dangling', () => {
+    const before = [
+      '{',
+      '  "s": {',
+      '    "args": [',
+      '      "-y", // npx asks otherwise',
+      '      "--verbose",',
+      '      // the package',
+      '      "pkg",',
+      '      "/"',
+      '    ]',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const after = editConfig('json', before, [{ op: 'set-string-array', path: ['s', 'args'], value: ['-y', 'pkg'] }]);
+    expect(after).toBe(['{', '  "s": {', '    "args": [', '      "-y", // npx asks otherwise', '      // the package', '      "pkg"', '    ]', '  }', '}', ''].join('\n'));
+    // On one line: the item and its separator go.
+    const inline = '{"args": ["-y", "--verbose", "pkg", "/"]}';
+    expect(editConfig('json', inline, [{ op: 'set-string-array', path: ['args'], value: ['-y', 'pkg'] }])).toBe('{"args": ["-y", "pkg"]}');
+    expect(editConfig('json', inline, [{ op: 'set-string-array', path: ['args'], value: ['pkg', '/', '--x'] }])).toBe('{"args": ["pkg", "/", "--x"]}');
+  });
+
   it('adds a missing args array', () => {
     const before = '{\n  "s": {\n    "command": "tool"\n  }\n}\n';
     const after = editConfig('json', before, [{ op: 'set-string-array', path: ['s', 'args'], value: ['x'] }]);

@@ -73,6 +73,31 @@ describe('editConfig toml: arrays and new keys', () => {
     expect(after).toBe('[mcp_servers.x]\nargs = [\n    "a",\n    "b",\n]\ncwd = "/w"\n');
   });
 
+  it('adds to and removes from a list item by item, keeping the comments inside it', () => {
+    const before = [
+      '[mcp_servers.github]',
+      'disabled_tools = [',
+      '  # writes',
+      '  "create_issue", # see #12',
+      "  'delete_repo',",
+      '  "list_commits" # read-only, goes',
+      ']',
+      'command = "npx"',
+      '',
+    ].join('\n');
+    const path = ['mcp_servers', 'github', 'disabled_tools'];
+    expect(editConfig('toml', before, [{ op: 'set-string-array', path, value: ['create_issue', 'delete_repo', 'list_commits', 'push_files'] }])).toBe(
+      before.replace('  "list_commits" # read-only, goes\n', '  "list_commits", # read-only, goes\n  "push_files"\n'),
+    );
+    expect(editConfig('toml', before, [{ op: 'set-string-array', path, value: ['create_issue', 'delete_repo'] }])).toBe(
+      before.replace("  'delete_repo',\n", "  'delete_repo'\n").replace('  "list_commits" # read-only, goes\n', ''),
+    );
+    const inline = '[mcp_servers.x]\ndisabled_tools = ["a",  "b",  "c"] # team list\n';
+    expect(editConfig('toml', inline, [{ op: 'set-string-array', path: ['mcp_servers', 'x', 'disabled_tools'], value: ['b', 'c', 'd'] }])).toBe(
+      '[mcp_servers.x]\ndisabled_tools = ["b",  "c",  "d"] # team list\n',
+    );
+  });
+
   it('adds a key after the last key line of its table, not after the next table', () => {
     const before = '[mcp_servers.x]\ncommand = "tool"\n\n# the next server\n[mcp_servers.y]\ncommand = "other"\n';
     const after = editConfig('toml', before, [{ op: 'set-string-array', path: ['mcp_servers', 'x', 'args'], value: ['a'] }]);
