@@ -121,7 +121,12 @@ function editOne(text: string, change: EditChange, formatting: FormattingOptions
   if (parent === undefined) {
     // A server without an `env` object (it read an envFile): jsonc-parser creates it, laid out like the file.
     const grand = path.length === 2 ? root : findNodeAtLocation(root, path.slice(0, -2));
-    if (grand?.type === 'object' && path[path.length - 2] === 'env' && change.op === 'set-string') {
+    if (grand?.type === 'object' && path[path.length - 2] === 'env' && change.op === 'set-string' && typeof last === 'string') {
+      // Laid out as the server is: on its line when it is on one, else one member a line.
+      const member = `${JSON.stringify(last)}: ${valueText}`;
+      if (!hasNewline(text, grand)) return applyEdits(text, [insertOnSameLine(text, grand, 'env', `{${member}}`)]);
+      const own = insertOnOwnLine(text, grand, 'env', (indent, unit, eol) => `{${eol}${indent}${unit}${member}${eol}${indent}}`, formatting);
+      if (own !== undefined) return applyEdits(text, own);
       return applyEdits(text, modify(text, path, change.value, { formattingOptions: formatting }));
     }
     throw new EditError(`Cannot set ${where}: its parent does not exist`);
@@ -129,17 +134,7 @@ function editOne(text: string, change: EditChange, formatting: FormattingOptions
   if (parent.type !== 'object' || typeof last !== 'string') {
     throw new EditError(`Cannot set ${where}: its parent is not an object`);
   }
-  if (!hasNewline(text, parent)) {
-    // `{"A": "1"}` gets `, "B": "2"` before its closing brace, staying on one line.
-    const members = parent.children ?? [];
-    const lastMember = members[members.length - 1];
-    const member = memberText(text, parent, last, valueText);
-    const edit: TextEdit =
-      lastMember === undefined
-        ? { offset: parent.offset + 1, length: parent.length - 2, content: member }
-        : { offset: lastMember.offset + lastMember.length, length: 0, content: `, ${member}` };
-    return applyEdits(text, [edit]);
-  }
+  if (!hasNewline(text, parent)) return applyEdits(text, [insertOnSameLine(text, parent, last, valueText)]);
   const own = insertOnOwnLine(text, parent, last, (indent, unit, eol) =>
     change.op === 'set-string' || change.op === 'set-boolean'
       ? valueText
@@ -176,6 +171,16 @@ function editArrayItems(text: string, path: (string | number)[], value: readonly
     out = applyEdits(out, appendItems(out, now.span, split.appended, JSON_ARRAY, formatting.eol ?? '\n'));
   }
   return out;
+}
+
+/** `{"A": "1"}` gets `, "B": "2"` before its closing brace, staying on one line. */
+function insertOnSameLine(text: string, parent: JsonNode, key: string, valueText: string): TextEdit {
+  const members = parent.children ?? [];
+  const lastMember = members[members.length - 1];
+  const member = memberText(text, parent, key, valueText);
+  return lastMember === undefined
+    ? { offset: parent.offset + 1, length: parent.length - 2, content: member }
+    : { offset: lastMember.offset + lastMember.length, length: 0, content: `, ${member}` };
 }
 
 /**

@@ -165,7 +165,16 @@ describe('editConfig json: deleting and refusing', () => {
     const before = '{\n  "servers": {\n    "s": {\n      "command": "npx"\n    }\n  }\n}\n';
     const after = editConfig('json', before, [{ op: 'set-string', path: ['servers', 's', 'env', 'K'], value: 'keychain:mcp-harden/K' }]);
     expect(JSON.parse(after)).toEqual({ servers: { s: { command: 'npx', env: { K: 'keychain:mcp-harden/K' } } } });
-    expect(after.startsWith('{\n  "servers": {\n    "s": {\n      "command": "npx",\n')).toBe(true);
+    expect(after).toBe('{\n  "servers": {\n    "s": {\n      "command": "npx",\n      "env": {\n        "K": "keychain:mcp-harden/K"\n      }\n    }\n  }\n}\n');
+    // A server written on one line stays on it, and a comment after its last member stays there.
+    const oneLine = '{\n  "servers": {\n    "s": {"command": "npx", "envFile": ".env"} // from the wiki\n  }\n}\n';
+    expect(editConfig('json', oneLine, [{ op: 'set-string', path: ['servers', 's', 'env', 'K'], value: 'v' }])).toBe(
+      '{\n  "servers": {\n    "s": {"command": "npx", "envFile": ".env", "env": {"K": "v"}} // from the wiki\n  }\n}\n',
+    );
+    const commented = '{\n  "s": {\n    "command": "npx" // pinned below\n  }\n}\n';
+    expect(editConfig('json', commented, [{ op: 'set-string', path: ['s', 'env', 'K'], value: 'v' }])).toBe(
+      '{\n  "s": {\n    "command": "npx", // pinned below\n    "env": {\n      "K": "v"\n    }\n  }\n}\n',
+    );
   });
 
   it('refuses a missing parent, a non-string target, a non-array target and a broken file, without the value in the message', () => {
