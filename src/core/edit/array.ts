@@ -2,7 +2,7 @@
 // one with some items removed and others added at the end (every list change the plan makes), only
 // those items' bytes change. Comments inside the array, its layout and the other items stay; the
 // whole array is rewritten only for other changes.
-import { lineEnd, lineEndWithBreak, lineStart, type TextEdit } from './text.js';
+import { applyEdits, lineEnd, lineEndWithBreak, lineStart, type TextEdit } from './text.js';
 
 /** Where an array is written: its brackets (`start` at `[`, `end` just past `]`) and its items. */
 export interface ArraySpan {
@@ -22,7 +22,7 @@ export interface ArraySyntax {
  * `next` as `old` with the items at `removed` taken out and `appended` added at the end; undefined
  * when that would keep no item of `old` (nothing to anchor the edit to: the caller rewrites).
  */
-export function splitChange(old: readonly string[], next: readonly string[]): { removed: number[]; appended: string[] } | undefined {
+function splitChange(old: readonly string[], next: readonly string[]): { removed: number[]; appended: string[] } | undefined {
   const removed: number[] = [];
   let j = 0;
   old.forEach((value, i) => {
@@ -55,7 +55,7 @@ function ownsLine(text: string, span: ArraySpan, item: { start: number; end: num
 }
 
 /** Edits taking out the items at `removed` (ascending; at least one item stays). */
-export function removeItems(text: string, span: ArraySpan, removed: readonly number[], syntax: ArraySyntax): TextEdit[] {
+function removeItems(text: string, span: ArraySpan, removed: readonly number[], syntax: ArraySyntax): TextEdit[] {
   const items = span.items;
   const n = items.length;
   const gone = new Set(removed);
@@ -90,7 +90,7 @@ export function removeItems(text: string, span: ArraySpan, removed: readonly num
 }
 
 /** Edits adding `values` after the last item (there is one), laid out as the array is. */
-export function appendItems(text: string, span: ArraySpan, values: readonly string[], syntax: ArraySyntax, eol: string): TextEdit[] {
+function appendItems(text: string, span: ArraySpan, values: readonly string[], syntax: ArraySyntax, eol: string): TextEdit[] {
   const items = span.items;
   const last = items[items.length - 1]!;
   const quoted = values.map((v) => syntax.quote(v));
@@ -109,4 +109,21 @@ export function appendItems(text: string, span: ArraySpan, values: readonly stri
   const between = a && b ? text.slice(a.end, b.start) : '';
   const sep = /^,[ \t]*$/.test(between) ? between : ', ';
   return [{ offset: last.end, length: 0, content: quoted.map((q) => sep + q).join('') }];
+}
+
+/** The string array an editor finds in a text: where it is written and its values. */
+export type StringArrayAt = (text: string) => { span: ArraySpan; values: string[] } | undefined;
+
+/**
+ * `value` written item by item over the array `at` finds (removals, then additions on the text
+ * they leave); undefined when that is not how `value` follows from the array (the caller rewrites it).
+ */
+export function editStringArray(text: string, at: StringArrayAt, value: readonly string[], syntax: ArraySyntax, eol: string): string | undefined {
+  const old = at(text);
+  const split = old && splitChange(old.values, value);
+  if (!old || !split) return undefined;
+  let out = split.removed.length ? applyEdits(text, removeItems(text, old.span, split.removed, syntax)) : text;
+  const now = split.appended.length ? at(out) : undefined;
+  if (now) out = applyEdits(out, appendItems(out, now.span, split.appended, syntax, eol));
+  return out;
 }

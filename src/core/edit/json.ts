@@ -8,7 +8,7 @@ import {
   type Node as JsonNode,
   type ParseError as JsonError,
 } from 'jsonc-parser';
-import { appendItems, removeItems, splitChange, type ArraySpan, type ArraySyntax } from './array.js';
+import { editStringArray, type ArraySpan, type ArraySyntax } from './array.js';
 import { EditError, showPath } from './errors.js';
 import { applyEdits, detectEol, lineEnd, lineStart, splitBom, type TextEdit } from './text.js';
 import type { AppendObjectChange, EditChange, JsonValue, SetObjectChange } from './types.js';
@@ -107,7 +107,7 @@ function editOne(text: string, change: EditChange, formatting: FormattingOptions
       throw new EditError(`Cannot set ${where}: the value there is not a boolean`);
     }
     if (change.op === 'set-string-array') {
-      const itemwise = editArrayItems(text, path, change.value, formatting);
+      const itemwise = editStringArray(text, (t) => stringArrayAt(t, path), change.value, JSON_ARRAY, formatting.eol ?? '\n');
       if (itemwise !== undefined) return itemwise;
     }
     if (change.op === 'set-string-array' && hasNewline(text, node)) {
@@ -158,19 +158,6 @@ function stringArrayAt(text: string, path: (string | number)[]): { span: ArraySp
     span: { start: node.offset, end: node.offset + node.length, items: children.map((c) => ({ start: c.offset, end: c.offset + c.length })) },
     values: children.map((c) => c.value as string),
   };
-}
-
-/** `value` written item by item over the array at `path` (see array.ts); undefined when it cannot be. */
-function editArrayItems(text: string, path: (string | number)[], value: readonly string[], formatting: FormattingOptions): string | undefined {
-  const old = stringArrayAt(text, path);
-  const split = old && splitChange(old.values, value);
-  if (!old || !split) return undefined;
-  let out = split.removed.length ? applyEdits(text, removeItems(text, old.span, split.removed, JSON_ARRAY)) : text;
-  if (split.appended.length) {
-    const now = stringArrayAt(out, path)!;
-    out = applyEdits(out, appendItems(out, now.span, split.appended, JSON_ARRAY, formatting.eol ?? '\n'));
-  }
-  return out;
 }
 
 /** `{"A": "1"}` gets `, "B": "2"` before its closing brace, staying on one line. */

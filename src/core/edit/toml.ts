@@ -4,7 +4,7 @@
 // data, so a scanner mistake becomes a refused edit, never a corrupted file.
 import { scanTomlText, tomlPathKey as keyOf, type TomlPath as Path, type TomlValueSpan as ValueSpan } from '../toml-text.js';
 import { parseToml } from '../toml-lib.js';
-import { appendItems, removeItems, splitChange, type ArraySpan, type ArraySyntax } from './array.js';
+import { editStringArray, type ArraySpan, type ArraySyntax } from './array.js';
 import { EditError, showPath } from './errors.js';
 import { applyEdits, detectEol, indentOf, lineEnd, lineEndWithBreak, lineStart, splitBom, type TextEdit } from './text.js';
 import type { ConfigChange } from './types.js';
@@ -111,19 +111,6 @@ function stringArrayAt(text: string, path: Path): { span: ArraySpan; values: str
   return { span: { start: array.start, end: array.end, items: items.map((item) => ({ start: item!.start, end: item!.end })) }, values: values as string[] };
 }
 
-/** `value` written item by item over the array at `path` (see array.ts); undefined when it cannot be. */
-function editArrayItems(text: string, path: Path, value: readonly string[]): string | undefined {
-  const old = stringArrayAt(text, path);
-  const split = old && splitChange(old.values, value);
-  if (!old || !split) return undefined;
-  let out = split.removed.length ? applyEdits(text, removeItems(text, old.span, split.removed, TOML_ARRAY)) : text;
-  if (split.appended.length) {
-    const now = stringArrayAt(out, path)!;
-    out = applyEdits(out, appendItems(out, now.span, split.appended, TOML_ARRAY, detectEol(out)));
-  }
-  return out;
-}
-
 function insertInTable(text: string, spot: TableSpot, key: string, valueText: string): TextEdit {
   const eol = detectEol(text);
   if (spot.kind === 'inline') {
@@ -194,7 +181,7 @@ function editOne(text: string, change: ConfigChange): string {
       return applyEdits(text, [{ offset: span.start, length: span.end - span.start, content: tomlString(change.value) }]);
     }
     if (span.kind !== 'array') throw new EditError(`Cannot set ${where}: the value there is not an array`);
-    const itemwise = editArrayItems(text, change.path, change.value);
+    const itemwise = editStringArray(text, (t) => stringArrayAt(t, change.path), change.value, TOML_ARRAY, detectEol(text));
     if (itemwise !== undefined) return itemwise;
     const content = tomlArray(text, span, change.path, scan, change.value);
     return applyEdits(text, [{ offset: span.start, length: span.end - span.start, content }]);
