@@ -252,8 +252,15 @@ async function wizard(
   // The scan starts now and runs while Ink loads.
   const runner = createRunner(engine);
   runner.start();
-  const [{ runWizard }, { colorFromEnv }] = await withoutFetch(() => Promise.all([import('./wizard-command.js'), import('../ui/theme.js')]));
-  return runWizard(runner, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, color: colorFromEnv(process.env) });
+  // Keys typed while Ink loads are not echoed into the first frame: they wait, unread, for the
+  // wizard (Ctrl+C among them, read as the cancel key). Ink keeps raw mode while it is mounted.
+  process.stdin.setRawMode?.(true);
+  try {
+    const [{ runWizard }, { colorFromEnv }] = await withoutFetch(() => Promise.all([import('./wizard-command.js'), import('../ui/theme.js')]));
+    return await runWizard(runner, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, color: colorFromEnv(process.env) });
+  } finally {
+    process.stdin.setRawMode?.(false);
+  }
 }
 
 const onTerminal = () => Boolean(process.stdin.isTTY && process.stdout.isTTY);
