@@ -235,7 +235,7 @@ function wizardBench() {
   console.log(
     `  ${result.runs} interleaved runs: median ${result.wizardMedianMs.toFixed(0)} ms to the server table (Scan step drawn first in ${result.scanShown} of ${result.runs}); node -e 0: ${result.nodeMedianMs.toFixed(0)} ms`,
   );
-  console.log(`  reference: a bundled hello-world Ink app's first frame, ${result.helloMedianMs.toFixed(0)} ms = ${result.helloRatio.toFixed(2)}× node -e 0`);
+  console.log(`  reference: a bundled hello-world Ink app's first frame, ${result.helloMedianMs.toFixed(0)} ms = ${result.helloRatio.toFixed(2)}× node -e 0; the wizard's table takes ${result.overHello.toFixed(2)}× that`);
   verdict(label, result.ratio, result.target);
 }
 
