@@ -9,7 +9,7 @@ import type { ReadOnlyFs } from '../ports/fs.js';
 import type { SecretStore } from '../ports/secret-store.js';
 import { applyPlan, computeRemoval, computeRewrite, computeSettingChange, type ApplyEvent, type ApplyResult, type FileChange } from './apply.js';
 import { scan, type AuditDetails, type AuditOptions, type WorkspacePort } from './audit.js';
-import { buildPolicy, POLICY_FILE, recordedTrust, serializePolicy } from '../core/policy.js';
+import { buildPolicy, POLICY_FILE, serializePolicy, teamTrust } from '../core/policy.js';
 import type { TrustLevel } from '../core/trust.js';
 import { BackupVault } from './backup-vault.js';
 import { Journal, type RunInfo } from './journal.js';
@@ -105,7 +105,7 @@ export async function prepareFix(deps: FixDeps, opts: FixOptions): Promise<Prepa
   }
   const launcherPath = launcherInstallPath(host);
   // The levels the team recorded stay unless the user chose otherwise now.
-  const trust = new Map([...recordedTrust(opts.audit.policy, details.servers, opts.audit.workspace), ...(opts.trust ?? [])]);
+  const trust = new Map([...teamTrust(opts.audit.policy, report.servers, opts.audit.workspace), ...(opts.trust ?? [])]);
   const planOpts: PlanOptions = {
     workspace: opts.audit.workspace,
     home: host.home,

@@ -227,6 +227,34 @@ export function recordedTrust(policy: Policy | undefined, servers: readonly Pick
   return out;
 }
 
+/** The strictest of two trust levels. */
+export const stricterTrust = (a: TrustLevel, b: TrustLevel): TrustLevel => (TRUST_ORDER.indexOf(b) > TRUST_ORDER.indexOf(a) ? b : a);
+
+/**
+ * The levels `fix --yes` starts from: recordedTrust, and for a declaration the policy does not
+ * record, the level recorded for another declaration of the same server (same name and launch
+ * line; the strictest, if several). The wizard shows such declarations as one row at that level, so
+ * pressing Enter through it plans what `fix --yes` plans.
+ */
+export function teamTrust(
+  policy: Policy | undefined,
+  servers: readonly (Pick<Server, 'name' | 'client' | 'scope' | 'file'> & { launch: string })[],
+  workspace: string,
+): Map<string, TrustLevel> {
+  const out = recordedTrust(policy, servers, workspace);
+  const byServer = new Map<string, TrustLevel>();
+  const idOf = (s: { name: string; launch: string }) => `${s.name}\0${s.launch}`;
+  for (const s of servers) {
+    const level = out.get(serverKey(s));
+    if (level) byServer.set(idOf(s), stricterTrust(byServer.get(idOf(s)) ?? level, level));
+  }
+  for (const s of servers) {
+    const level = byServer.get(idOf(s));
+    if (level && !out.has(serverKey(s))) out.set(serverKey(s), level);
+  }
+  return out;
+}
+
 /** The suggested trust of a server from its launch line and its risky settings, as the wizard shows it. */
 export function currentTrust(server: Server, findings: readonly Pick<Finding, 'rule' | 'file' | 'server'>[], catalog: readonly CatalogEntry[] = CATALOG): TrustLevel {
   const risks = findings.filter((f) => f.file === server.file && f.server === server.name).map((f) => f.rule);

@@ -10,8 +10,7 @@ import type { ClientKind, RuleId } from '../core/model.js';
 import { localChangeKeys, type Action } from '../core/plan.js';
 import { CLIENT_LABELS } from '../core/clients/labels.js';
 import type { AuditReport } from '../core/report.js';
-import { POLICY_FILE, recordedTrust, serverKey, type Policy } from '../core/policy.js';
-import { TRUST_ORDER } from '../core/trust.js';
+import { POLICY_FILE, recordedTrust, serverKey, stricterTrust, type Policy } from '../core/policy.js';
 import { providerLink } from './provider-links.js';
 import type { ApplyEventView, FileDiff, FileView, LocalChange, Preview, ProviderGuide, SecretView, ServerView, SubStep, SummaryData, WizardData } from './state.js';
 import { suggestTrust } from './trust.js';
@@ -62,7 +61,7 @@ function serverViews(report: AuditReport, view: PathView, policy?: Policy): Serv
     const levels = decls.flatMap((d) => recorded.get(serverKey(d)) ?? []);
     const suggestion = suggestTrust({ launch: first.launch, transport: first.transport, findings, secretsHeld: secrets.length });
     const trust = levels.length
-      ? { ...suggestion, suggested: levels.reduce((a, b) => (TRUST_ORDER.indexOf(b) > TRUST_ORDER.indexOf(a) ? b : a)), reason: `recorded in ${POLICY_FILE}` }
+      ? { ...suggestion, suggested: levels.reduce(stricterTrust), reason: `recorded in ${POLICY_FILE}` }
       : suggestion;
     return {
       id,

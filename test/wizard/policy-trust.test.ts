@@ -11,6 +11,9 @@ import { runPlain, type Choice, type PlainPrompts } from '../../src/cli/plain.js
 import { POLICY_FILE, validatePolicy, type Policy } from '../../src/core/policy.js';
 import type { TrustLevel } from '../../src/core/trust.js';
 import { scanData } from '../../src/wizard/data.js';
+import { suggestedTrust } from '../../src/wizard/state.js';
+import { trustChanges } from '../../src/wizard/transition.js';
+import { prepareFix } from '../../src/app/fix.js';
 import { engineFromFix, type WizardEngine } from '../../src/wizard/run.js';
 import { noWorkspace, tempMachine } from '../helpers/workspace.js';
 
@@ -85,5 +88,27 @@ describe('the Trust step and the team policy', () => {
     const cursorKey = annotationKey({ file: join(w.home, '.cursor/mcp.json'), client: 'cursor', name: 'github' });
     // The plan for the Scopes step was asked for the cursor declaration alone.
     expect(asked.filter((t) => t?.size).map((t) => [...t!])).toEqual([[[cursorKey, 'untrusted']]]);
+  });
+
+  it('Enter only plans what fix --yes plans for a server the policy records in one of the places it is declared', async () => {
+    const w = world({
+      'ws/.mcp.json': json({ github: gh }),
+      'home/.cursor/mcp.json': json({ github: gh }),
+      [`ws/${POLICY_FILE}`]: JSON.stringify({ version: 1, servers: [{ name: 'github', client: 'claude-code', file: '.mcp.json', transport: 'stdio', trust: 'untrusted' }] }),
+    });
+    const deps = { fs: nodeFs, workspacePort: noWorkspace, openStore: async () => new MemorySecretStore() };
+    const { report } = await scan(nodeFs, noWorkspace, w.audit);
+    const data = scanData(report, w, w.policy);
+    // One row, at the recorded level; the declaration the policy does not record would suggest another.
+    const rows = data.servers.filter((s) => s.name === 'github');
+    expect(rows.map((r) => [r.trust.suggested, r.declared.length])).toEqual([['untrusted', 2]]);
+    expect(scanData(report, w).servers.find((s) => s.name === 'github')!.trust.suggested).not.toBe('untrusted');
+
+    const viaFix = await prepareFix(deps, { audit: w.audit });
+    const viaEnter = await prepareFix(deps, { audit: w.audit, trust: new Map(Object.entries(trustChanges({ data, trust: suggestedTrust(data) }))) });
+    const cursorKey = annotationKey({ file: join(w.home, '.cursor/mcp.json'), client: 'cursor', name: 'github' });
+    expect(viaFix.trust.get(cursorKey)).toBe('untrusted');
+    expect(viaEnter.trust.get(cursorKey)).toBe('untrusted');
+    expect(viaEnter.plan).toEqual(viaFix.plan);
   });
 });
