@@ -122,6 +122,8 @@ process.kill(process.pid, 'SIGKILL');
     for (const line of text.trimEnd().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
     expect(await reader.read(run)).toMatchObject({ status: 'complete', torn: false, unfinished: [] });
     expect(await reader.findInterrupted()).toEqual([]);
+    // The first writer stood for a crashed process: its file handle is let go only now.
+    await journal.close();
   });
 
   it('treats a whole record that only lost its newline as a record', async () => {
@@ -132,6 +134,7 @@ process.kill(process.pid, 'SIGKILL');
     const file = join(state, 'runs', run, 'journal.jsonl');
     appendFileSync(file, JSON.stringify({ t: 'after', seq: 0, at: '2026-11-24T19:05:20.000Z', result: { status: 'done' } }));
     expect(await journal.read(run)).toMatchObject({ torn: false, unfinished: [] });
+    await journal.close();
   });
 
   it('refuses a journal damaged in the middle, naming the line', async () => {
