@@ -126,8 +126,8 @@ export function createStore(initial: WizardState, execute: Executor): WizardStor
 }
 
 /**
- * How long a scan may run before its progress is drawn. Below this, a pause before the first frame
- * is not felt (the terminal needs about as long to load the UI anyway).
+ * How long a scan may run before its progress is drawn. A pause this short before the first frame
+ * is not felt, and loading the UI takes a good part of it anyway.
  */
 export const SCAN_FRAME_AFTER_MS = 150;
 
@@ -142,7 +142,7 @@ export interface Runner {
   effects: Effect[];
   /**
    * Starts the scan (an effect); once only, later calls do nothing. It may start before the UI is
-   * mounted: the first frame shows how far it got.
+   * mounted, which then waits for firstFrame().
    */
   start(): void;
   /**
