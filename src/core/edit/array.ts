@@ -1,4 +1,4 @@
-// A string array changed item by item, for the JSON and TOML editors: when the new list is the old
+// A string array changed item by item, for the JSON, TOML and YAML (flow sequence) editors: when the new list is the old
 // one with some items removed and others added at the end (every list change the plan makes), only
 // those items' bytes change. Comments inside the array, its layout and the other items stay; the
 // whole array is rewritten only for other changes.
@@ -22,7 +22,7 @@ export interface ArraySyntax {
  * `next` as `old` with the items at `removed` taken out and `appended` added at the end; undefined
  * when that would keep no item of `old` (nothing to anchor the edit to: the caller rewrites).
  */
-function splitChange(old: readonly string[], next: readonly string[]): { removed: number[]; appended: string[] } | undefined {
+export function splitChange(old: readonly string[], next: readonly string[]): { removed: number[]; appended: string[] } | undefined {
   const removed: number[] = [];
   let j = 0;
   old.forEach((value, i) => {

@@ -2,8 +2,9 @@
 // of one scalar, one sequence, or one key line. Comments, anchors and layout elsewhere stay.
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type { DocPath } from '../model.js';
+import { editStringArray, splitChange, type ArraySpan, type ArraySyntax } from './array.js';
 import { EditError, showPath } from './errors.js';
-import { applyEdits, detectEol, lineEndWithBreak, lineStart, splitBom, type TextEdit } from './text.js';
+import { applyEdits, detectEol, lineEnd, lineEndWithBreak, lineStart, splitBom, type TextEdit } from './text.js';
 import type { ConfigChange } from './types.js';
 
 /** A YAML double-quoted scalar; escapes whatever is not printable in YAML 1.2. */
@@ -97,6 +98,56 @@ function replaceSeq(text: string, node: unknown, value: readonly string[], where
   return { offset: range[0], length: lastItemEnd(text, seq, range, where) - range[0], content };
 }
 
+const YAML_FLOW: ArraySyntax = { quote: yamlString, lineComment: '#.*' };
+
+/** The sequence of strings at `path`: its items' places and values; undefined if one is not a string. */
+function stringSeqAt(text: string, path: DocPath, where: string): { span: ArraySpan; values: string[]; flow: boolean } | undefined {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  const node = doc.errors.length ? undefined : find(doc, path, where)?.node;
+  if (!isSeq(node) || node.items.length === 0 || !node.items.every((i) => isScalar(i) && typeof i.value === 'string')) return undefined;
+  const range = rangeOf(node, where);
+  const items = node.items.map((i) => {
+    const r = rangeOf(i, where);
+    return { start: r[0], end: contentEnd(text, r[0], r[1]) };
+  });
+  const flow = node.flow === true || text[range[0]] === '[';
+  return { span: { start: range[0], end: flow ? contentEnd(text, range[0], range[1]) : items[items.length - 1]!.end, items }, values: node.items.map((i) => (i as { value: string }).value), flow };
+}
+
+/**
+ * `value` written item by item over the sequence at `path` when it is the old one with items
+ * removed and others added at the end (see array.ts): a flow sequence as JSON's arrays are, a block
+ * sequence by its `- ` lines (each removed item's line goes, with its comment; new ones follow the
+ * last, at its column). Undefined otherwise: the caller rewrites the sequence.
+ */
+function editSeqItems(text: string, path: DocPath, value: readonly string[], where: string): string | undefined {
+  const old = stringSeqAt(text, path, where);
+  if (old === undefined) return undefined;
+  if (old.flow) return editStringArray(text, (t) => { const s = stringSeqAt(t, path, where); return s?.flow ? s : undefined; }, value, YAML_FLOW, detectEol(text));
+  const split = splitChange(old.values, value);
+  const dash = (t: string, item: { start: number; end: number }) => {
+    const prefix = t.slice(lineStart(t, item.start), item.start);
+    return /^[ \t]*-[ \t]+$/.test(prefix) && /^[ \t]*(?:#.*)?$/.test(t.slice(item.end, lineEnd(t, item.end))) ? prefix : undefined;
+  };
+  if (!split || old.span.items.some((item) => dash(text, item) === undefined)) return undefined;
+  let out = applyEdits(
+    text,
+    split.removed.map((i) => {
+      const item = old.span.items[i]!;
+      const from = lineStart(text, item.start);
+      return { offset: from, length: lineEndWithBreak(text, item.end) - from, content: '' };
+    }),
+  );
+  if (split.appended.length) {
+    const items = stringSeqAt(out, path, where)!.span.items;
+    const last = items[items.length - 1]!;
+    const prefix = dash(out, last)!;
+    const eol = detectEol(out);
+    out = applyEdits(out, [{ offset: lineEnd(out, last.end), length: 0, content: split.appended.map((v) => eol + prefix + yamlString(v)).join('') }]);
+  }
+  return out;
+}
+
 function lastItemEnd(text: string, seq: { items: unknown[] }, range: [number, number, number], where: string): number {
   const last = seq.items[seq.items.length - 1];
   if (last === undefined) return contentEnd(text, range[0], range[1]);
@@ -180,7 +231,7 @@ function editOne(text: string, change: ConfigChange): string {
       return applyEdits(text, [{ offset: range[0], length: end - range[0], content: yamlString(change.value) }]);
     }
     if (!isSeq(node)) throw new EditError(`Cannot set ${where}: the value there is not a sequence`);
-    return applyEdits(text, [replaceSeq(text, node, change.value, where)]);
+    return editSeqItems(text, change.path, change.value, where) ?? applyEdits(text, [replaceSeq(text, node, change.value, where)]);
   }
   if (pair !== undefined) throw new EditError(`Cannot set ${where}: the key has no value`);
   const last = change.path[change.path.length - 1];

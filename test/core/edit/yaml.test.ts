@@ -56,6 +56,25 @@ describe('editConfig yaml', () => {
     expect(after).toBe(expected);
   });
 
+  it('removes and adds sequence items one by one: the other items keep their quoting and comments', () => {
+    const before = [
+      'mcpServers:',
+      '  - name: fs',
+      '    args:',
+      '      - -y # npx asks otherwise',
+      '      # the package',
+      "      - '@modelcontextprotocol/server-filesystem'",
+      '      - / # everything',
+      '    env: {}',
+      '',
+    ].join('\n');
+    const path = ['mcpServers', 0, 'args'];
+    const narrowed = editConfig('yaml', before, [{ op: 'set-string-array', path, value: ['-y', '@modelcontextprotocol/server-filesystem', '/w'] }]);
+    expect(narrowed).toBe(before.replace('      - / # everything\n', '      - "/w"\n'));
+    const flow = 'args: [-y,  pkg] # pinned\n';
+    expect(editConfig('yaml', flow, [{ op: 'set-string-array', path: ['args'], value: ['-y', 'pkg', '--read-only'] }])).toBe('args: [-y,  pkg,  "--read-only"] # pinned\n');
+  });
+
   it('adds a key to a block map (under a `- ` item) and to a flow map', () => {
     const after = editConfig('yaml', CONFIG, [
       { op: 'set-string', path: ['mcpServers', 0, 'cwd'], value: '/w' },
