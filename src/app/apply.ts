@@ -237,7 +237,8 @@ export async function computeRewrite(
   }
   if (action.launcher && server.command && !isLauncher(server.command.value)) {
     const launchCommand = action.scope === 'project' ? LAUNCHER_NAME : launcherPath;
-    // The args array is written whole: it carries the references set above, which then leave the list.
+    // The args list is given whole (the editor changes only the items that differ): it carries the
+    // references set above, which then leave the list of changes.
     const newArg = (a: Located) => {
       const i = changes.findIndex((c) => c.op === 'set-string' && pathEq(c.path, a.path));
       if (i < 0) return a.value;

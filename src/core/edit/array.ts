@@ -1,7 +1,8 @@
-// A string array changed item by item, for the JSON, TOML and YAML (flow sequence) editors: when the new list is the old
-// one with some items removed and others added at the end (every list change the plan makes), only
-// those items' bytes change. Comments inside the array, its layout and the other items stay; the
-// whole array is rewritten only for other changes.
+// A string array changed item by item, for the JSON, TOML and YAML editors. The new list is lined
+// up with the old one (longest common subsequence): items both have stay byte for byte, an old item
+// whose place a new one takes is replaced in place, the others are removed or inserted. Comments
+// inside the array, its layout and the items that stay are kept; an array with no items is the one
+// case the caller writes whole.
 import { applyEdits, lineEnd, lineEndWithBreak, lineStart, type TextEdit } from './text.js';
 
 /** Where an array is written: its brackets (`start` at `[`, `end` just past `]`) and its items. */
@@ -18,19 +19,55 @@ export interface ArraySyntax {
   lineComment: string;
 }
 
+/** How a new list follows from an old one, by the old one's item indexes. */
+export interface ArrayChange {
+  /** Old items that take a new value where they are. */
+  replaced: Map<number, string>;
+  /** Old items that go (ascending). */
+  removed: number[];
+  /** New items to insert before an old item that stays or is replaced. */
+  before: Map<number, string[]>;
+  /** New items after the last old item that stays or is replaced. */
+  appended: string[];
+}
+
 /**
- * `next` as `old` with the items at `removed` taken out and `appended` added at the end; undefined
- * when that would keep no item of `old` (nothing to anchor the edit to: the caller rewrites).
+ * Lines `next` up with `old`; undefined when no old item would stay or be replaced (an empty old
+ * list, or an empty new one): nothing to anchor an edit to.
  */
-export function splitChange(old: readonly string[], next: readonly string[]): { removed: number[]; appended: string[] } | undefined {
-  const removed: number[] = [];
+export function arrayChange(old: readonly string[], next: readonly string[]): ArrayChange | undefined {
+  const n = old.length;
+  const m = next.length;
+  // lcs[a][b]: the length of the longest common subsequence of old[a..] and next[b..].
+  const lcs = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let a = n - 1; a >= 0; a--) {
+    for (let b = m - 1; b >= 0; b--) lcs[a]![b] = old[a] === next[b] ? lcs[a + 1]![b + 1]! + 1 : Math.max(lcs[a + 1]![b]!, lcs[a]![b + 1]!);
+  }
+  const change: ArrayChange = { replaced: new Map(), removed: [], before: new Map(), appended: [] };
+  // Between two items both lists have: old items and new values are paired off as replacements;
+  // old ones left over are removed, new ones go in before the next item that stays.
+  let i = 0;
   let j = 0;
-  old.forEach((value, i) => {
-    if (j < next.length && next[j] === value) j++;
-    else removed.push(i);
-  });
-  if (removed.length === old.length) return undefined;
-  return { removed, appended: next.slice(j) };
+  const gap = (oldTo: number, newTo: number) => {
+    const pairs = Math.min(oldTo - i, newTo - j);
+    for (let k = 0; k < pairs; k++) change.replaced.set(i + k, next[j + k]!);
+    for (let k = i + pairs; k < oldTo; k++) change.removed.push(k);
+    const inserted = next.slice(j + pairs, newTo);
+    if (inserted.length && oldTo < n) change.before.set(oldTo, inserted);
+    else change.appended.push(...inserted);
+  };
+  let a = 0;
+  let b = 0;
+  while (a < n && b < m) {
+    if (old[a] === next[b]) {
+      gap(a, b);
+      i = ++a;
+      j = ++b;
+    } else if (lcs[a + 1]![b]! >= lcs[a]![b + 1]!) a++;
+    else b++;
+  }
+  gap(n, m);
+  return change.removed.length === n ? undefined : change;
 }
 
 /** A separating comma right after `offset` (blanks before it allowed): its offset, or -1. */
@@ -54,27 +91,47 @@ function ownsLine(text: string, span: ArraySpan, item: { start: number; end: num
   );
 }
 
-/** Edits taking out the items at `removed` (ascending; at least one item stays). */
-function removeItems(text: string, span: ArraySpan, removed: readonly number[], syntax: ArraySyntax): TextEdit[] {
+/** The separator the array's first two items have (`, ` when it has fewer or they are on two lines). */
+function separatorOf(text: string, span: ArraySpan): string {
+  const [a, b] = span.items;
+  const between = a && b ? text.slice(a.end, b.start) : '';
+  return /^,[ \t]*$/.test(between) ? between : ', ';
+}
+
+/** Edits for everything but `appended`: replacements, removals and insertions before an item. */
+function editsInPlace(text: string, span: ArraySpan, change: ArrayChange, syntax: ArraySyntax, eol: string): TextEdit[] {
   const items = span.items;
   const n = items.length;
-  const gone = new Set(removed);
-  const lastKept = Math.max(...items.map((_, i) => i).filter((i) => !gone.has(i)));
-  if (removed.every((i) => ownsLine(text, span, items[i]!, syntax))) {
+  const edits: TextEdit[] = [...change.replaced].map(([k, v]) => ({ offset: items[k]!.start, length: items[k]!.end - items[k]!.start, content: syntax.quote(v) }));
+  for (const [k, values] of change.before) {
+    const item = items[k]!;
+    if (ownsLine(text, span, item, syntax)) {
+      // One a line, above the item, indented like it.
+      const from = lineStart(text, item.start);
+      const indent = text.slice(from, item.start);
+      edits.push({ offset: from, length: 0, content: values.map((v) => `${indent}${syntax.quote(v)},${eol}`).join('') });
+    } else {
+      const sep = separatorOf(text, span);
+      edits.push({ offset: item.start, length: 0, content: values.map((v) => syntax.quote(v) + sep).join('') });
+    }
+  }
+  const gone = new Set(change.removed);
+  if (gone.size === 0) return edits;
+  const lastLeft = Math.max(...items.map((_, k) => k).filter((k) => !gone.has(k)));
+  if (change.removed.every((k) => ownsLine(text, span, items[k]!, syntax))) {
     // One item a line: their lines go (with a comment on them); comment lines between items stay.
-    const edits: TextEdit[] = removed.map((i) => {
-      const from = lineStart(text, items[i]!.start);
-      return { offset: from, length: lineEndWithBreak(text, items[i]!.end) - from, content: '' };
-    });
+    for (const k of change.removed) {
+      const from = lineStart(text, items[k]!.start);
+      edits.push({ offset: from, length: lineEndWithBreak(text, items[k]!.end) - from, content: '' });
+    }
     // The old last item had no comma after it: nor may the new last one.
     if (gone.has(n - 1) && commaAfter(text, items[n - 1]!.end) < 0) {
-      const comma = commaAfter(text, items[lastKept]!.end);
+      const comma = commaAfter(text, items[lastLeft]!.end);
       if (comma >= 0) edits.push({ offset: comma, length: 1, content: '' });
     }
     return edits;
   }
   // Otherwise each run of removed items goes with the separator after it, or before it at the end.
-  const edits: TextEdit[] = [];
   for (let s = 0; s < n; s++) {
     if (!gone.has(s)) continue;
     let e = s;
@@ -105,9 +162,7 @@ function appendItems(text: string, span: ArraySpan, values: readonly string[], s
     return edits;
   }
   // On the last item's line, separated as the first two items are.
-  const [a, b] = items;
-  const between = a && b ? text.slice(a.end, b.start) : '';
-  const sep = /^,[ \t]*$/.test(between) ? between : ', ';
+  const sep = separatorOf(text, span);
   return [{ offset: last.end, length: 0, content: quoted.map((q) => sep + q).join('') }];
 }
 
@@ -115,15 +170,15 @@ function appendItems(text: string, span: ArraySpan, values: readonly string[], s
 export type StringArrayAt = (text: string) => { span: ArraySpan; values: string[] } | undefined;
 
 /**
- * `value` written item by item over the array `at` finds (removals, then additions on the text
- * they leave); undefined when that is not how `value` follows from the array (the caller rewrites it).
+ * `value` written item by item over the array `at` finds (see the top of this file; additions at
+ * the end on the text the other edits leave); undefined when it cannot be (the caller rewrites it).
  */
 export function editStringArray(text: string, at: StringArrayAt, value: readonly string[], syntax: ArraySyntax, eol: string): string | undefined {
   const old = at(text);
-  const split = old && splitChange(old.values, value);
-  if (!old || !split) return undefined;
-  let out = split.removed.length ? applyEdits(text, removeItems(text, old.span, split.removed, syntax)) : text;
-  const now = split.appended.length ? at(out) : undefined;
-  if (now) out = applyEdits(out, appendItems(out, now.span, split.appended, syntax, eol));
+  const change = old && arrayChange(old.values, value);
+  if (!old || !change) return undefined;
+  let out = applyEdits(text, editsInPlace(text, old.span, change, syntax, eol));
+  const now = change.appended.length ? at(out) : undefined;
+  if (now) out = applyEdits(out, appendItems(out, now.span, change.appended, syntax, eol));
   return out;
 }

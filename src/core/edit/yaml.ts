@@ -2,7 +2,7 @@
 // of one scalar, one sequence, or one key line. Comments, anchors and layout elsewhere stay.
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type { DocPath } from '../model.js';
-import { editStringArray, splitChange, type ArraySpan, type ArraySyntax } from './array.js';
+import { arrayChange, editStringArray, type ArraySpan, type ArraySyntax } from './array.js';
 import { EditError, showPath } from './errors.js';
 import { applyEdits, detectEol, lineEnd, lineEndWithBreak, lineStart, splitBom, type TextEdit } from './text.js';
 import type { ConfigChange } from './types.js';
@@ -115,35 +115,39 @@ function stringSeqAt(text: string, path: DocPath, where: string): { span: ArrayS
 }
 
 /**
- * `value` written item by item over the sequence at `path` when it is the old one with items
- * removed and others added at the end (see array.ts): a flow sequence as JSON's arrays are, a block
- * sequence by its `- ` lines (each removed item's line goes, with its comment; new ones follow the
- * last, at its column). Undefined otherwise: the caller rewrites the sequence.
+ * `value` written item by item over the sequence at `path` (see array.ts): a flow sequence as
+ * JSON's arrays are, a block sequence by its `- ` lines (a replaced item's value changes on its
+ * line, a removed item's line goes with its comment, new ones get lines of their own at the column
+ * of their neighbour). Undefined when it cannot be: the caller rewrites the sequence.
  */
 function editSeqItems(text: string, path: DocPath, value: readonly string[], where: string): string | undefined {
-  const old = stringSeqAt(text, path, where);
+  const at = (t: string) => stringSeqAt(t, path, where);
+  const old = at(text);
   if (old === undefined) return undefined;
-  if (old.flow) return editStringArray(text, (t) => { const s = stringSeqAt(t, path, where); return s?.flow ? s : undefined; }, value, YAML_FLOW, detectEol(text));
-  const split = splitChange(old.values, value);
+  const eol = detectEol(text);
+  if (old.flow) return editStringArray(text, (t) => { const s = at(t); return s?.flow ? s : undefined; }, value, YAML_FLOW, eol);
+  const change = arrayChange(old.values, value);
+  /** The `- ` before an item alone on its line (a comment after it allowed). */
   const dash = (t: string, item: { start: number; end: number }) => {
     const prefix = t.slice(lineStart(t, item.start), item.start);
     return /^[ \t]*-[ \t]+$/.test(prefix) && /^[ \t]*(?:#.*)?$/.test(t.slice(item.end, lineEnd(t, item.end))) ? prefix : undefined;
   };
-  if (!split || old.span.items.some((item) => dash(text, item) === undefined)) return undefined;
-  let out = applyEdits(
-    text,
-    split.removed.map((i) => {
-      const item = old.span.items[i]!;
-      const from = lineStart(text, item.start);
-      return { offset: from, length: lineEndWithBreak(text, item.end) - from, content: '' };
-    }),
-  );
-  if (split.appended.length) {
-    const items = stringSeqAt(out, path, where)!.span.items;
-    const last = items[items.length - 1]!;
-    const prefix = dash(out, last)!;
-    const eol = detectEol(out);
-    out = applyEdits(out, [{ offset: lineEnd(out, last.end), length: 0, content: split.appended.map((v) => eol + prefix + yamlString(v)).join('') }]);
+  if (!change || old.span.items.some((item) => dash(text, item) === undefined)) return undefined;
+  const items = old.span.items;
+  const edits: TextEdit[] = [...change.replaced].map(([k, v]) => ({ offset: items[k]!.start, length: items[k]!.end - items[k]!.start, content: yamlString(v) }));
+  for (const k of change.removed) {
+    const from = lineStart(text, items[k]!.start);
+    edits.push({ offset: from, length: lineEndWithBreak(text, items[k]!.end) - from, content: '' });
+  }
+  for (const [k, values] of change.before) {
+    const prefix = dash(text, items[k]!)!;
+    edits.push({ offset: lineStart(text, items[k]!.start), length: 0, content: values.map((v) => prefix + yamlString(v) + eol).join('') });
+  }
+  let out = applyEdits(text, edits);
+  if (change.appended.length) {
+    const now = at(out)!.span.items;
+    const last = now[now.length - 1]!;
+    out = applyEdits(out, [{ offset: lineEnd(out, last.end), length: 0, content: change.appended.map((v) => eol + dash(out, last)! + yamlString(v)).join('') }]);
   }
   return out;
 }

@@ -135,6 +135,32 @@ describe('editConfig json: adding keys and arrays', () => {
     expect(editConfig('json', inline, [{ op: 'set-string-array', path: ['args'], value: ['pkg', '/', '--x'] }])).toBe('{"args": ["pkg", "/", "--x"]}');
   });
 
+  it('puts the launcher in front of a multi-line args list, and a reference in place of a secret, keeping its comments', () => {
+    const before = [
+      '{',
+      '  "s": {',
+      '    "command": "npx",',
+      '    "args": [',
+      '      "-y", // install without asking',
+      `      "--token=${TOKEN}", // from the wiki`,
+      '      "pkg"',
+      '    ]',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const after = editConfig('json', before, [
+      { op: 'set-string', path: ['s', 'command'], value: 'mcp-harden-launch' },
+      { op: 'set-string-array', path: ['s', 'args'], value: ['npx', '-y', `--token={{${REF}}}`, 'pkg'] },
+    ]);
+    expect(after).toBe(
+      before
+        .replace('"command": "npx"', '"command": "mcp-harden-launch"')
+        .replace('      "-y",', '      "npx",\n      "-y",')
+        .replace(`"--token=${TOKEN}"`, `"--token={{${REF}}}"`),
+    );
+  });
+
   it('adds a missing args array', () => {
     const before = '{\n  "s": {\n    "command": "tool"\n  }\n}\n';
     const after = editConfig('json', before, [{ op: 'set-string-array', path: ['s', 'args'], value: ['x'] }]);

@@ -67,10 +67,10 @@ describe('editConfig toml: arrays and new keys', () => {
     expect(editConfig('toml', before, [set(['mcp_servers', 'x', 'args', 1], value)])).toBe(before.replace(`"--api-key=${TOKEN}"`, `"${value}"`));
   });
 
-  it('keeps a multi-line array one item a line with its trailing comma', () => {
+  it('replaces the items of a multi-line array in place: one a line, their comments and its trailing comma kept', () => {
     const before = '[mcp_servers.x]\nargs = [\n    "-y", # first\n    "pkg",\n]\ncwd = "/w"\n';
     const after = editConfig('toml', before, [{ op: 'set-string-array', path: ['mcp_servers', 'x', 'args'], value: ['a', 'b'] }]);
-    expect(after).toBe('[mcp_servers.x]\nargs = [\n    "a",\n    "b",\n]\ncwd = "/w"\n');
+    expect(after).toBe('[mcp_servers.x]\nargs = [\n    "a", # first\n    "b",\n]\ncwd = "/w"\n');
   });
 
   it('adds to and removes from a list item by item, keeping the comments inside it', () => {

@@ -41,7 +41,7 @@ describe('editConfig yaml', () => {
     expect(parseYaml(after)).toEqual({ a: 'y"z\n', b: REF, c: 1 });
   });
 
-  it('rewrites a block sequence at the same indentation, and a flow sequence in place', () => {
+  it('edits a block sequence by its lines at the same indentation, and a flow sequence in place', () => {
     const after = editConfig('yaml', CONFIG, [
       { op: 'set-string', path: ['mcpServers', 0, 'command'], value: 'mcp-harden' },
       { op: 'set-string-array', path: ['mcpServers', 0, 'args'], value: ['run', '--', 'npx', '-y', 'pkg'] },
@@ -50,7 +50,7 @@ describe('editConfig yaml', () => {
     const expected = CONFIG.replace('command: npx', 'command: "mcp-harden"')
       .replace(
         '      - -y # pinned below\n      - "@modelcontextprotocol/server-github"',
-        '      - "run"\n      - "--"\n      - "npx"\n      - "-y"\n      - "pkg"',
+        '      - "run"\n      - "--"\n      - "npx"\n      - -y # pinned below\n      - "pkg"',
       )
       .replace('args: [a, "b"]', 'args: ["c"]');
     expect(after).toBe(expected);
@@ -70,7 +70,9 @@ describe('editConfig yaml', () => {
     ].join('\n');
     const path = ['mcpServers', 0, 'args'];
     const narrowed = editConfig('yaml', before, [{ op: 'set-string-array', path, value: ['-y', '@modelcontextprotocol/server-filesystem', '/w'] }]);
-    expect(narrowed).toBe(before.replace('      - / # everything\n', '      - "/w"\n'));
+    expect(narrowed).toBe(before.replace('      - / # everything\n', '      - "/w" # everything\n'));
+    const shorter = editConfig('yaml', before, [{ op: 'set-string-array', path, value: ['@modelcontextprotocol/server-filesystem', '/'] }]);
+    expect(shorter).toBe(before.replace('      - -y # npx asks otherwise\n', ''));
     const flow = 'args: [-y,  pkg] # pinned\n';
     expect(editConfig('yaml', flow, [{ op: 'set-string-array', path: ['args'], value: ['-y', 'pkg', '--read-only'] }])).toBe('args: [-y,  pkg,  "--read-only"] # pinned\n');
   });
