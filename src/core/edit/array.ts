@@ -5,7 +5,10 @@
 // case the caller writes whole.
 import { applyEdits, lineEnd, lineEndWithBreak, lineStart, type TextEdit } from './text.js';
 
-/** Where an array is written: its brackets (`start` at `[`, `end` just past `]`) and its items. */
+/**
+ * Where an array is written: its brackets (`start` at `[`, `end` just past `]`; a block sequence,
+ * which has none, from its first item to the end of its last) and its items.
+ */
 export interface ArraySpan {
   start: number;
   end: number;
@@ -17,6 +20,8 @@ export interface ArraySyntax {
   quote(value: string): string;
   /** A comment running to the end of the line (source of a RegExp, anchored by the caller). */
   lineComment: string;
+  /** A YAML block sequence: no brackets and no commas; each item alone on its line after `- `. */
+  block?: boolean;
 }
 
 /** How a new list follows from an old one, by the old one's item indexes. */
@@ -77,19 +82,21 @@ function commaAfter(text: string, offset: number): number {
 }
 
 /**
- * The item alone on its line: blanks before it, and after it only a comma, blanks and a comment;
- * the brackets on other lines.
+ * The item alone on its line: before it only blanks (and a block item's `- `), after it only a
+ * comma, blanks and a comment; the brackets on other lines.
  */
 function ownsLine(text: string, span: ArraySpan, item: { start: number; end: number }, syntax: ArraySyntax): boolean {
   const from = lineStart(text, item.start);
   const to = lineEnd(text, item.end);
   return (
-    from > span.start &&
-    to < span.end - 1 &&
-    /^[ \t]*$/.test(text.slice(from, item.start)) &&
+    (syntax.block === true || (from > span.start && to < span.end - 1)) &&
+    (syntax.block ? /^[ \t]*-[ \t]+$/ : /^[ \t]*$/).test(text.slice(from, item.start)) &&
     new RegExp(`^[ \\t]*,?[ \\t]*(?:${syntax.lineComment})?$`).test(text.slice(item.end, to))
   );
 }
+
+/** What comes before an item on its line: its indent (and a block item's `- `). */
+const leadOf = (text: string, item: { start: number }) => text.slice(lineStart(text, item.start), item.start);
 
 /** The separator the array's first two items have (`, ` when it has fewer or they are on two lines). */
 function separatorOf(text: string, span: ArraySpan): string {
@@ -107,9 +114,8 @@ function editsInPlace(text: string, span: ArraySpan, change: ArrayChange, syntax
     const item = items[k]!;
     if (ownsLine(text, span, item, syntax)) {
       // One a line, above the item, indented like it.
-      const from = lineStart(text, item.start);
-      const indent = text.slice(from, item.start);
-      edits.push({ offset: from, length: 0, content: values.map((v) => `${indent}${syntax.quote(v)},${eol}`).join('') });
+      const comma = syntax.block ? '' : ',';
+      edits.push({ offset: lineStart(text, item.start), length: 0, content: values.map((v) => `${leadOf(text, item)}${syntax.quote(v)}${comma}${eol}`).join('') });
     } else {
       const sep = separatorOf(text, span);
       edits.push({ offset: item.start, length: 0, content: values.map((v) => syntax.quote(v) + sep).join('') });
@@ -125,7 +131,7 @@ function editsInPlace(text: string, span: ArraySpan, change: ArrayChange, syntax
       edits.push({ offset: from, length: lineEndWithBreak(text, items[k]!.end) - from, content: '' });
     }
     // The old last item had no comma after it: nor may the new last one.
-    if (gone.has(n - 1) && commaAfter(text, items[n - 1]!.end) < 0) {
+    if (!syntax.block && gone.has(n - 1) && commaAfter(text, items[n - 1]!.end) < 0) {
       const comma = commaAfter(text, items[lastLeft]!.end);
       if (comma >= 0) edits.push({ offset: comma, length: 1, content: '' });
     }
@@ -155,10 +161,10 @@ function appendItems(text: string, span: ArraySpan, values: readonly string[], s
   if (ownsLine(text, span, last, syntax)) {
     // Each on its own line after the last item's, indented like it; the comma goes right after the
     // old last item, before any comment on its line.
-    const indent = text.slice(lineStart(text, last.start), last.start);
-    const lines = quoted.map((q, k) => `${eol}${indent}${q}${k < quoted.length - 1 || trailing ? ',' : ''}`).join('');
+    const comma = (k: number) => (!syntax.block && (k < quoted.length - 1 || trailing) ? ',' : '');
+    const lines = quoted.map((q, k) => `${eol}${leadOf(text, last)}${q}${comma(k)}`).join('');
     const edits: TextEdit[] = [{ offset: lineEnd(text, last.end), length: 0, content: lines }];
-    if (!trailing) edits.push({ offset: last.end, length: 0, content: ',' });
+    if (!trailing && !syntax.block) edits.push({ offset: last.end, length: 0, content: ',' });
     return edits;
   }
   // On the last item's line, separated as the first two items are.
@@ -177,6 +183,8 @@ export function editStringArray(text: string, at: StringArrayAt, value: readonly
   const old = at(text);
   const change = old && arrayChange(old.values, value);
   if (!old || !change) return undefined;
+  // A block sequence is edited by its lines only.
+  if (syntax.block && !old.span.items.every((item) => ownsLine(text, old.span, item, syntax))) return undefined;
   let out = applyEdits(text, editsInPlace(text, old.span, change, syntax, eol));
   const now = change.appended.length ? at(out) : undefined;
   if (now) out = applyEdits(out, appendItems(out, now.span, change.appended, syntax, eol));

@@ -2,9 +2,9 @@
 // of one scalar, one sequence, or one key line. Comments, anchors and layout elsewhere stay.
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type { DocPath } from '../model.js';
-import { arrayChange, editStringArray, type ArraySpan, type ArraySyntax } from './array.js';
+import { editStringArray, type ArraySpan, type ArraySyntax } from './array.js';
 import { EditError, showPath } from './errors.js';
-import { applyEdits, detectEol, lineEnd, lineEndWithBreak, lineStart, splitBom, type TextEdit } from './text.js';
+import { applyEdits, detectEol, lineEndWithBreak, lineStart, splitBom, type TextEdit } from './text.js';
 import type { ConfigChange } from './types.js';
 
 /** A YAML double-quoted scalar; escapes whatever is not printable in YAML 1.2. */
@@ -99,6 +99,7 @@ function replaceSeq(text: string, node: unknown, value: readonly string[], where
 }
 
 const YAML_FLOW: ArraySyntax = { quote: yamlString, lineComment: '#.*' };
+const YAML_BLOCK: ArraySyntax = { ...YAML_FLOW, block: true };
 
 /** The sequence of strings at `path`: its items' places and values; undefined if one is not a string. */
 function stringSeqAt(text: string, path: DocPath, where: string): { span: ArraySpan; values: string[]; flow: boolean } | undefined {
@@ -116,40 +117,17 @@ function stringSeqAt(text: string, path: DocPath, where: string): { span: ArrayS
 
 /**
  * `value` written item by item over the sequence at `path` (see array.ts): a flow sequence as
- * JSON's arrays are, a block sequence by its `- ` lines (a replaced item's value changes on its
- * line, a removed item's line goes with its comment, new ones get lines of their own at the column
- * of their neighbour). Undefined when it cannot be: the caller rewrites the sequence.
+ * JSON's arrays are, a block sequence by its `- ` lines. Undefined when it cannot be: the caller
+ * rewrites the sequence.
  */
 function editSeqItems(text: string, path: DocPath, value: readonly string[], where: string): string | undefined {
-  const at = (t: string) => stringSeqAt(t, path, where);
-  const old = at(text);
+  const old = stringSeqAt(text, path, where);
   if (old === undefined) return undefined;
-  const eol = detectEol(text);
-  if (old.flow) return editStringArray(text, (t) => { const s = at(t); return s?.flow ? s : undefined; }, value, YAML_FLOW, eol);
-  const change = arrayChange(old.values, value);
-  /** The `- ` before an item alone on its line (a comment after it allowed). */
-  const dash = (t: string, item: { start: number; end: number }) => {
-    const prefix = t.slice(lineStart(t, item.start), item.start);
-    return /^[ \t]*-[ \t]+$/.test(prefix) && /^[ \t]*(?:#.*)?$/.test(t.slice(item.end, lineEnd(t, item.end))) ? prefix : undefined;
+  const at = (t: string) => {
+    const now = stringSeqAt(t, path, where);
+    return now?.flow === old.flow ? now : undefined;
   };
-  if (!change || old.span.items.some((item) => dash(text, item) === undefined)) return undefined;
-  const items = old.span.items;
-  const edits: TextEdit[] = [...change.replaced].map(([k, v]) => ({ offset: items[k]!.start, length: items[k]!.end - items[k]!.start, content: yamlString(v) }));
-  for (const k of change.removed) {
-    const from = lineStart(text, items[k]!.start);
-    edits.push({ offset: from, length: lineEndWithBreak(text, items[k]!.end) - from, content: '' });
-  }
-  for (const [k, values] of change.before) {
-    const prefix = dash(text, items[k]!)!;
-    edits.push({ offset: lineStart(text, items[k]!.start), length: 0, content: values.map((v) => prefix + yamlString(v) + eol).join('') });
-  }
-  let out = applyEdits(text, edits);
-  if (change.appended.length) {
-    const now = at(out)!.span.items;
-    const last = now[now.length - 1]!;
-    out = applyEdits(out, [{ offset: lineEnd(out, last.end), length: 0, content: change.appended.map((v) => eol + dash(out, last)! + yamlString(v)).join('') }]);
-  }
-  return out;
+  return editStringArray(text, at, value, old.flow ? YAML_FLOW : YAML_BLOCK, detectEol(text));
 }
 
 function lastItemEnd(text: string, seq: { items: unknown[] }, range: [number, number, number], where: string): number {
