@@ -236,9 +236,9 @@ async function wizard(
   const engine = engineFromFix({ fs: nodeFs, workspacePort: { findEnvFiles, gitFacts, committedText }, openStore }, { audit });
   const slow = slowScanMs();
   if (slow) {
-    const scan = engine.scan;
+    const quickScan = engine.scan;
     // Unref'd: a run cancelled meanwhile exits without waiting for it.
-    engine.scan = async (onProgress) => (await Promise.all([scan(onProgress), new Promise((r) => setTimeout(r, slow).unref())]))[0];
+    engine.scan = async (onProgress) => (await Promise.all([quickScan(onProgress), new Promise((r) => setTimeout(r, slow).unref())]))[0];
   }
   if (globals.plain) {
     const { runPlain, inquirerPrompts } = await import('./plain.js');
